@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { FastifyRequest } from 'fastify';
+import { validationFailed } from '../../domain/ledger-error.js';
+import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
+import { CLOCK, type Clock } from '../../platform/clock.js';
+import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
+import type { SubjectParams } from '../../http/subject-params.dto.js';
+import type { SubjectCommandRequest } from './subject-command-executor.js';
+
+/** How far ahead of our clock a caller's `occurredAt` may be (clock skew), per api.md. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+const HEADER_TOKEN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Turns a validated HTTP request into the executor's request: who is asking, the
+ * correlation id, the idempotency key with the request's fingerprint, and the checks on
+ * `occurredAt` that need the clock.
+ */
+@Injectable()
+export class CommandRequestFactory {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  build(
+    params: SubjectParams,
+    request: FastifyRequest,
+    command: SubjectCommand,
+    occurredAt: string | undefined,
+  ): SubjectCommandRequest {
+    const key = header(request, 'idempotency-key');
+    const actor = header(request, 'x-actor');
+    const correlationId = header(request, 'x-correlation-id');
+    return {
+      tenantId: params.tenantId,
+      subjectId: params.subjectId,
+      command,
+      occurredAt: this.occurredAt(occurredAt),
+      actor: actor ?? 'unidentified-caller',
+      correlationId: correlationId ?? this.ids.newId(),
+      idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(request) },
+    };
+  }
+
+  private occurredAt(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) throw validationFailed([{ field: 'occurredAt', message: 'occurredAt is not a real date-time' }]);
+    if (at - this.clock.now().getTime() > MAX_FUTURE_SKEW_MS) {
+      throw validationFailed([{ field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' }]);
+    }
+    return new Date(at).toISOString();
+  }
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !HEADER_TOKEN.test(value)) {
+    throw validationFailed([{ field: name, message: `${name} must be 1-255 visible ASCII characters` }]);
+  }
+  return value;
+};
+
+/** Same key + same method, path and body (canonical JSON, RFC 8785) = the same request. */
+const fingerprint = (request: FastifyRequest): string =>
+  createHash('sha256')
+    .update(canonicalize({ method: request.method, path: request.url.split('?')[0], body: request.body ?? null }) ?? '')
+    .digest('hex');

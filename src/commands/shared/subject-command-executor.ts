@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LedgerError } from '../../domain/ledger-error.js';
+import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
+import { decide } from '../../domain/subject/subject.decide.js';
+import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
+import { foldSubject } from '../../domain/subject/subject.state.js';
+import { subjectStreamId } from '../../domain/stream-id.js';
+import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
+import {
+  EVENT_STORE,
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '../../event-store/event-store.port.js';
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
+import { CLOCK, type Clock } from '../../platform/clock.js';
+import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
+import type { CommandOutcome } from './command-outcome.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export interface SubjectCommandRequest {
+  readonly tenantId: string;
+  readonly subjectId: string;
+  readonly command: SubjectCommand;
+  /** Validated by the DTO: not more than 5 minutes ahead of the clock. */
+  readonly occurredAt: string | undefined;
+  readonly actor: string;
+  readonly correlationId: string;
+  readonly idempotency: { readonly key: string; readonly fingerprint: string } | undefined;
+}
+
+/** Conflicts are retried on fresh state this many times before answering 409. */
+export const MAX_CONFLICT_ATTEMPTS = 5;
+
+/**
+ * The one write path of the ledger: load the subject's stream, fold it, decide, append
+ * with the expected revision, and on a version conflict do it all again (decide is pure,
+ * so re-running it is safe).
+ */
+@Injectable()
+export class SubjectCommandExecutor {
+  private readonly idempotencyLocks = new KeyedMutex();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(request: SubjectCommandRequest): Promise<CommandOutcome> {
+    const idempotency = request.idempotency;
+    if (!idempotency) return this.decideAndAppend(request);
+    return this.idempotencyLocks.run(`${request.tenantId}\u0000${idempotency.key}`, async () => {
+      const previous = await this.idempotencyStore.find(request.tenantId, idempotency.key);
+      if (previous) {
+        if (previous.fingerprint !== idempotency.fingerprint) {
+          throw new LedgerError(
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+          );
+        }
+        return { status: previous.status, body: previous.body } as CommandOutcome;
+      }
+      const outcome = await this.decideAndAppend(request);
+      await this.idempotencyStore.save({
+        tenantId: request.tenantId,
+        key: idempotency.key,
+        fingerprint: idempotency.fingerprint,
+        status: outcome.status,
+        body: outcome.body,
+        createdAt: this.clock.now().toISOString(),
+      });
+      return outcome;
+    });
+  }
+
+  private async decideAndAppend(request: SubjectCommandRequest): Promise<CommandOutcome> {
+    const streamId = subjectStreamId(request.tenantId, request.subjectId);
+    for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+      const history = await this.store.readStream(streamId);
+      // The events were appended but the answer was never recorded (a crash in between):
+      // the stream itself remembers the key, so the retry still gets the first answer.
+      const key = request.idempotency?.key;
+      const earlier = key === undefined ? [] : history.filter((event) => event.metadata.idempotencyKey === key);
+      if (earlier.length > 0) return created(request.subjectId, earlier);
+
+      const state = foldSubject(history.filter(isSubjectEvent).map(toSubjectEvent));
+      const now = this.clock.now().toISOString();
+      const decided = decide(request.command, state, {
+        occurredAt: request.occurredAt ?? now,
+        newId: this.ids.newId(),
+        erasureDays: this.config.erasureDays,
+        erasureSystems: this.config.erasureSystems,
+      });
+      if (decided.length === 0) return { status: 200, body: { subjectId: request.subjectId, events: [] } };
+
+      const last = history.at(-1);
+      try {
+        const result = await this.store.append(
+          streamId,
+          this.envelopes(request, decided, now),
+          last === undefined ? 'no-stream' : last.streamPosition,
+        );
+        return created(request.subjectId, result.events);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    }
+    throw new LedgerError(
+      'concurrent-modification',
+      `The subject changed ${MAX_CONFLICT_ATTEMPTS} times while this command was decided; retry it.`,
+    );
+  }
+
+  private envelopes(request: SubjectCommandRequest, events: readonly SubjectEvent[], recordedAt: string): NewEvent[] {
+    const commandId = this.ids.newId();
+    const ids = events.map(() => this.ids.newId());
+    return events.map((event, index) => ({
+      id: ids[index] ?? this.ids.newId(),
+      type: event.type,
+      occurredAt: event.occurredAt,
+      recordedAt,
+      data: event.data as unknown as Record<string, unknown>,
+      metadata: {
+        tenantId: request.tenantId,
+        subjectId: request.subjectId,
+        actor: request.actor,
+        correlationId: request.correlationId,
+        // The first event is caused by the command; the rest (an erasure opened by the
+        // last withdrawal) by the first event.
+        causationId: index === 0 ? commandId : (ids[0] ?? commandId),
+        idempotencyKey: request.idempotency?.key ?? null,
+      },
+    }));
+  }
+}
+
+const isSubjectEvent = (event: StoredEvent): boolean => isSubjectEventType(event.type);
+
+const toSubjectEvent = (event: StoredEvent): SubjectEvent =>
+  ({ type: event.type, occurredAt: event.occurredAt, data: event.data }) as unknown as SubjectEvent;
+
+const created = (subjectId: string, events: readonly StoredEvent[]): CommandOutcome => ({
+  status: 201,
+  body: {
+    subjectId,
+    events: events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      streamPosition: event.streamPosition,
+      globalPosition: event.globalPosition,
+    })),
+  },
+});

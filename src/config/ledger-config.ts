@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
+
+/** The ledger's configuration, parsed once from the environment (api.md's table). */
+export interface LedgerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly eventStoreConnectionString: string | undefined;
+  readonly mongodbUrl: string | undefined;
+  readonly erasureDays: number;
+  readonly erasureSystems: readonly string[];
+}
+
+export const LEDGER_CONFIG = Symbol('LedgerConfig');
+
+/** A configuration value that cannot be used; start-up stops with this message. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_SYSTEMS = 'crm,call-recordings,analytics,backups';
+
+export const parseConfig = (env: Env): LedgerConfig => ({
+  port: integer(env, 'PORT', 3000, 0, 65535),
+  host: text(env, 'HOST') ?? '0.0.0.0',
+  dataDir: resolve(text(env, 'LEDGER_DATA_DIR') ?? './data'),
+  eventStoreConnectionString: connectionString(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:']),
+  mongodbUrl: connectionString(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+  erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
+  erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
+});
+
+const text = (env: Env, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+};
+
+const connectionString = (env: Env, name: string, schemes: readonly string[]): string | undefined => {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  }
+  return raw;
+};
+
+const systems = (env: Env, name: string): string[] => {
+  const list = (text(env, name) ?? DEFAULT_SYSTEMS).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length === 0) throw new ConfigError(name, 'must name at least one system');
+  const bad = list.find((s) => !SYSTEM_ID_PATTERN.test(s));
+  if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid system id (lower-case letters, digits, ._-)`);
+  if (new Set(list).size !== list.length) throw new ConfigError(name, 'names a system twice');
+  return list;
+};

@@ -1,0 +1,48 @@
+/**
+ * The one error vocabulary of the ledger. Codes are stable (api.md); the HTTP status is
+ * chosen here once so that the exception filter only renders.
+ */
+export const ERROR_STATUS = {
+  'validation-failed': 400,
+  'malformed-json': 400,
+  'not-found': 404,
+  'unsupported-media-type': 415,
+  'consent-not-active': 409,
+  'erasure-already-open': 409,
+  'erasure-in-progress': 409,
+  'no-open-erasure': 409,
+  'subject-erased': 409,
+  'concurrent-modification': 409,
+  'payload-too-large': 413,
+  'unknown-system': 422,
+  'idempotency-key-reused': 422,
+  'store-unavailable': 503,
+  'read-model-lagging': 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+export class LedgerError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(detail);
+    this.name = 'LedgerError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const validationFailed = (errors: readonly FieldError[]): LedgerError =>
+  new LedgerError(
+    'validation-failed',
+    errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  );

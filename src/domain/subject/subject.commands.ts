@@ -1,0 +1,54 @@
+import type { Channel, DataCategory, LegalBasis, PurposeId, SubjectType } from '../catalogue.js';
+import type { ConsentEvidence, Recipient } from './subject.events.js';
+
+export interface GiveConsent {
+  readonly type: 'give-consent';
+  readonly purposes: readonly PurposeId[];
+  readonly policyVersion: string;
+  readonly channel: Channel;
+  readonly subjectType?: SubjectType;
+  readonly evidence?: ConsentEvidence;
+}
+
+export interface WithdrawConsent {
+  readonly type: 'withdraw-consent';
+  /** Omitted: every purpose granted at that moment. */
+  readonly purposes?: readonly PurposeId[];
+  readonly channel?: Channel;
+  readonly reason?: string;
+}
+
+export interface RecordTransfer {
+  readonly type: 'record-transfer';
+  readonly recipient: Recipient;
+  readonly country: string;
+  readonly dataCategories: readonly DataCategory[];
+  readonly purpose: PurposeId;
+  readonly legalBasis: LegalBasis;
+  readonly reference?: string;
+}
+
+export interface RequestErasure {
+  readonly type: 'request-erasure';
+  readonly reason?: string;
+}
+
+export interface ConfirmErasure {
+  readonly type: 'confirm-erasure';
+  readonly system: string;
+  readonly evidence?: string;
+}
+
+export type SubjectCommand = GiveConsent | WithdrawConsent | RecordTransfer | RequestErasure | ConfirmErasure;
+
+/**
+ * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:
+ * the time the fact happened, a fresh id for anything the decision creates, and the rules
+ * from configuration.
+ */
+export interface DecisionContext {
+  readonly occurredAt: string;
+  readonly newId: string;
+  readonly erasureDays: number;
+  readonly erasureSystems: readonly string[];
+}

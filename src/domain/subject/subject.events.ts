@@ -1,0 +1,93 @@
+import type { Channel, DataCategory, LegalBasis, PurposeId, RecipientKind, SubjectType } from '../catalogue.js';
+
+/** A fact about one data subject. `occurredAt` is when it happened in the caller's world. */
+interface Fact<Type extends string, Data> {
+  readonly type: Type;
+  readonly occurredAt: string;
+  readonly data: Data;
+}
+
+export interface ConsentEvidence {
+  readonly ipAddress?: string;
+  readonly userAgent?: string;
+  readonly contact?: string;
+}
+
+export type ConsentGiven = Fact<
+  'consent-given',
+  {
+    readonly purposes: readonly PurposeId[];
+    readonly policyVersion: string;
+    readonly channel: Channel;
+    readonly subjectType?: SubjectType;
+    readonly evidence?: ConsentEvidence;
+  }
+>;
+
+export type ConsentWithdrawn = Fact<
+  'consent-withdrawn',
+  {
+    readonly purposes: readonly PurposeId[];
+    readonly channel?: Channel;
+    readonly reason?: string;
+  }
+>;
+
+export interface Recipient {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: RecipientKind;
+}
+
+export type DataTransferred = Fact<
+  'data-transferred',
+  {
+    readonly transferId: string;
+    readonly recipient: Recipient;
+    readonly country: string;
+    readonly dataCategories: readonly DataCategory[];
+    readonly purpose: PurposeId;
+    readonly legalBasis: LegalBasis;
+    readonly reference?: string;
+  }
+>;
+
+/** Why an erasure was opened: the subject asked, or nothing stayed granted after a withdrawal. */
+export type ErasureTrigger = 'subject-request' | 'all-consent-withdrawn';
+
+export type DeletionRequested = Fact<
+  'deletion-requested',
+  {
+    readonly deletionId: string;
+    readonly requestedAt: string;
+    readonly dueAt: string;
+    readonly systems: readonly string[];
+    readonly trigger: ErasureTrigger;
+    readonly reason?: string;
+  }
+>;
+
+export type DeletionCompleted = Fact<
+  'deletion-completed',
+  {
+    readonly deletionId: string;
+    readonly system: string;
+    readonly completedAt: string;
+    readonly remainingSystems: readonly string[];
+    readonly evidence?: string;
+  }
+>;
+
+export type SubjectEvent = ConsentGiven | ConsentWithdrawn | DataTransferred | DeletionRequested | DeletionCompleted;
+export type SubjectEventType = SubjectEvent['type'];
+
+export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
+  'consent-given',
+  'consent-withdrawn',
+  'data-transferred',
+  'deletion-requested',
+  'deletion-completed',
+];
+
+export const isSubjectEventType = (type: string): type is SubjectEventType =>
+  (SUBJECT_EVENT_TYPES as readonly string[]).includes(type);

@@ -1,0 +1,97 @@
+/**
+ * The event-store port: everything the ledger needs from an append-only log of streams.
+ * Adapters (embedded SQLite, EventStoreDB) live behind it and pass the same contract
+ * suite (test/contract/event-store.contract.ts). Domain code never imports an adapter.
+ */
+
+export interface EventMetadata {
+  readonly tenantId: string;
+  readonly subjectId: string;
+  /** Who reported the fact: the calling service's name (from its key, or `X-Actor`). */
+  readonly actor: string;
+  readonly correlationId: string;
+  /** The command id, or the id of the event that caused this one. */
+  readonly causationId: string;
+  readonly idempotencyKey: string | null;
+}
+
+export interface NewEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly streamId: string;
+  /** 0-based revision of the event in its stream. */
+  readonly streamPosition: number;
+  /** Position in the global log: grows in commit order; may have gaps (EventStoreDB). */
+  readonly globalPosition: number;
+}
+
+/**
+ * `no-stream`: the stream must not exist yet; `stream-exists`: it must have at least one
+ * event; a number: the revision of its last event must be exactly that; `any`: no check.
+ */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  readonly nextExpectedRevision: number;
+  readonly events: readonly StoredEvent[];
+}
+
+export interface ReadAllOptions {
+  /** Inclusive: events with `globalPosition >= fromPosition`. */
+  readonly fromPosition?: number;
+  readonly limit?: number;
+  readonly tenantId?: string;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically, checked against `expectedRevision` in the store itself.
+   * Re-appending events whose ids are already stored at the end of that stream is a no-op
+   * that returns the stored events, so a retried acknowledgement is never doubled.
+   * @throws WrongExpectedVersionError when the stream's revision differs.
+   */
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+
+  /** Every event of a stream in order; a missing stream reads as empty. */
+  readStream(streamId: string): Promise<StoredEvent[]>;
+
+  /** The global log in order, read lazily in batches so memory stays flat. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+
+  /** Global position of the last committed event, or 0 for an empty log. */
+  lastPosition(): Promise<number>;
+
+  /** Called after every commit with the last committed global position. Returns an unsubscribe. */
+  onAppended(listener: (lastPosition: number) => void): () => void;
+
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no-stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** The store could not be reached or refused to work (disk full, locked, server down). */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

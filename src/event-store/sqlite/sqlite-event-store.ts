@@ -1,0 +1,200 @@
+import type { SqliteDatabase } from '../../platform/sqlite-file.js';
+import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
+import {
+  StoreUnavailableError,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+} from '../event-store.port.js';
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_position: number;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position INTEGER PRIMARY KEY,
+  event_id        TEXT    NOT NULL UNIQUE,
+  stream_id       TEXT    NOT NULL,
+  stream_position INTEGER NOT NULL,
+  type            TEXT    NOT NULL,
+  tenant_id       TEXT    NOT NULL,
+  occurred_at     TEXT    NOT NULL,
+  recorded_at     TEXT    NOT NULL,
+  data            TEXT    NOT NULL,
+  metadata        TEXT    NOT NULL,
+  UNIQUE (stream_id, stream_position)
+);
+CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant_id, global_position);
+`;
+
+const READ_BATCH = 1000;
+
+/**
+ * The embedded event store. One connection, one writer: every append runs in its own
+ * `BEGIN IMMEDIATE` transaction, so the expected-revision check and the insert are atomic
+ * and the global position is gap-free and in commit order (the projection runner relies on
+ * that to poll by position).
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly listeners = new Set<(lastPosition: number) => void>();
+  private readonly statements;
+  private readonly appendTransaction;
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(SCHEMA);
+    this.statements = {
+      streamRevision: db.prepare<[string], { revision: number | null }>(
+        'SELECT MAX(stream_position) AS revision FROM events WHERE stream_id = ?',
+      ),
+      insert: db.prepare(
+        `INSERT INTO events (event_id, stream_id, stream_position, type, tenant_id, occurred_at, recorded_at, data, metadata)
+         VALUES (@eventId, @streamId, @streamPosition, @type, @tenantId, @occurredAt, @recordedAt, @data, @metadata)`,
+      ),
+      byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
+      readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_position'),
+      readAll: db.prepare<[number, number], EventRow>(
+        'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?',
+      ),
+      readAllForTenant: db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE tenant_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
+      ),
+      lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(global_position) AS position FROM events'),
+    };
+    this.appendTransaction = db.transaction(
+      (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+        const replay = this.alreadyAppended(streamId, events);
+        if (replay) return replay;
+        const current = this.statements.streamRevision.get(streamId)?.revision ?? null;
+        checkExpected(streamId, expected, current);
+        const first = current === null ? 0 : current + 1;
+        const stored = events.map((event, index): StoredEvent => {
+          const streamPosition = first + index;
+          const info = this.statements.insert.run({
+            eventId: event.id,
+            streamId,
+            streamPosition,
+            type: event.type,
+            tenantId: event.metadata.tenantId,
+            occurredAt: event.occurredAt,
+            recordedAt: event.recordedAt,
+            data: JSON.stringify(event.data),
+            metadata: JSON.stringify(event.metadata),
+          });
+          return { ...event, streamId, streamPosition, globalPosition: Number(info.lastInsertRowid) };
+        });
+        return { nextExpectedRevision: first + events.length - 1, events: stored };
+      },
+    );
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    if (typeof expectedRevision === 'number' && (!Number.isSafeInteger(expectedRevision) || expectedRevision < 0)) {
+      throw new RangeError(`expected revision must be a non-negative integer, got ${expectedRevision}`);
+    }
+    const result = this.guard(() => this.appendTransaction.immediate(streamId, events, expectedRevision));
+    const last = result.events.at(-1)?.globalPosition;
+    if (last !== undefined) for (const listener of this.listeners) listener(last);
+    return result;
+  }
+
+  async readStream(streamId: string): Promise<StoredEvent[]> {
+    return this.guard(() => this.statements.readStream.all(streamId).map(toStoredEvent));
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    let from = options.fromPosition ?? 0;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const size = Math.min(READ_BATCH, remaining);
+      // Keyset batches rather than one open cursor: better-sqlite3 forbids writes on a
+      // connection while an iterator is open, and a slow reader must not block appends.
+      const rows = this.guard(() =>
+        options.tenantId === undefined
+          ? this.statements.readAll.all(from, size)
+          : this.statements.readAllForTenant.all(options.tenantId, from, size),
+      );
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < size) return;
+      remaining -= rows.length;
+      from = (rows.at(-1)?.global_position ?? from) + 1;
+    }
+  }
+
+  async lastPosition(): Promise<number> {
+    return this.guard(() => this.statements.lastPosition.get()?.position ?? 0);
+  }
+
+  onAppended(listener: (lastPosition: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * EventStoreDB's idempotence, kept here too: if these exact event ids already sit in this
+   * stream in this order, the append already happened and its result is returned again.
+   */
+  private alreadyAppended(streamId: string, events: readonly NewEvent[]): AppendResult | null {
+    const first = events[0];
+    if (!first) return null;
+    const existing = this.statements.byEventId.get(first.id);
+    if (!existing) return null;
+    const stored = events.map((event) => this.statements.byEventId.get(event.id));
+    const consistent = stored.every(
+      (row, index) =>
+        row !== undefined && row.stream_id === streamId && row.stream_position === existing.stream_position + index,
+    );
+    if (!consistent) throw new WrongExpectedVersionError(streamId, 'any', existing.stream_position);
+    const replayed = (stored as EventRow[]).map(toStoredEvent);
+    return { nextExpectedRevision: replayed.at(-1)?.streamPosition ?? existing.stream_position, events: replayed };
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (isSqliteUnavailable(error)) throw new StoreUnavailableError('the embedded event store is unavailable', { cause: error });
+      throw error;
+    }
+  }
+}
+
+const checkExpected = (streamId: string, expected: ExpectedRevision, current: number | null): void => {
+  const actual = current ?? 'no-stream';
+  const ok =
+    expected === 'any' ||
+    (expected === 'no-stream' && current === null) ||
+    (expected === 'stream-exists' && current !== null) ||
+    (typeof expected === 'number' && current === expected);
+  if (!ok) throw new WrongExpectedVersionError(streamId, expected, actual);
+};
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  id: row.event_id,
+  type: row.type,
+  streamId: row.stream_id,
+  streamPosition: row.stream_position,
+  globalPosition: row.global_position,
+  occurredAt: row.occurred_at,
+  recordedAt: row.recorded_at,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
+});
