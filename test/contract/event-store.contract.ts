@@ -1,0 +1,189 @@
+import { describe, expect, it, beforeEach, afterEach } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import {
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '../../src/event-store/event-store.port.js';
+
+/**
+ * The event-store port's contract. Every adapter runs this same suite: call it once per
+ * adapter with a factory that gives a fresh, empty store.
+ */
+export const eventStoreContract = (adapterName: string, openStore: () => Promise<EventStore>): void => {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let store: EventStore;
+
+    beforeEach(async () => {
+      store = await openStore();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const stream = (): string => `subject-t${randomUUID().slice(0, 8)}/s-${randomUUID()}`;
+    const event = (type = 'consent-given', tenantId = 'acme'): NewEvent => ({
+      id: randomUUID(),
+      type,
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      recordedAt: '2026-01-01T00:00:01.000Z',
+      data: { purposes: ['crm-access'], nested: { n: 1 } },
+      metadata: {
+        tenantId,
+        subjectId: 's',
+        actor: 'test',
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+        idempotencyKey: null,
+      },
+    });
+    const readAll = async (options?: Parameters<EventStore['readAll']>[0]): Promise<StoredEvent[]> => {
+      const events: StoredEvent[] = [];
+      for await (const e of store.readAll(options)) events.push(e);
+      return events;
+    };
+
+    describe('when a stream does not exist', () => {
+      it('reads it as empty', async () => {
+        expect(await store.readStream(stream())).toEqual([]);
+      });
+
+      it('appends with no-stream and numbers events from revision 0', async () => {
+        const id = stream();
+        const result = await store.append(id, [event(), event()], 'no-stream');
+        expect(result.nextExpectedRevision).toBe(1);
+        expect(result.events.map((e) => e.streamPosition)).toEqual([0, 1]);
+        expect(result.events.every((e) => e.streamId === id)).toBe(true);
+      });
+
+      it('refuses stream-exists and an exact revision', async () => {
+        await expect(store.append(stream(), [event()], 'stream-exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(stream(), [event()], 0)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      });
+    });
+
+    describe('when a stream has events', () => {
+      it('stores every field and reads them back in order', async () => {
+        const id = stream();
+        const first = event('consent-given');
+        const second = event('consent-withdrawn');
+        await store.append(id, [first], 'no-stream');
+        await store.append(id, [second], 0);
+        const read = await store.readStream(id);
+        expect(read.map((e) => e.id)).toEqual([first.id, second.id]);
+        expect(read[0]).toMatchObject({
+          ...first,
+          streamId: id,
+          streamPosition: 0,
+        });
+        expect(read[1]?.streamPosition).toBe(1);
+        expect(read[1]!.globalPosition).toBeGreaterThan(read[0]!.globalPosition);
+      });
+
+      it('refuses no-stream and a stale revision, and writes nothing', async () => {
+        const id = stream();
+        await store.append(id, [event(), event()], 'no-stream');
+        const conflict = store.append(id, [event()], 0);
+        await expect(conflict).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: id, actual: 1 });
+        await expect(store.append(id, [event()], 'no-stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(await store.readStream(id)).toHaveLength(2);
+      });
+
+      it('accepts the exact revision, stream-exists and any', async () => {
+        const id = stream();
+        await store.append(id, [event()], 'no-stream');
+        await store.append(id, [event()], 0);
+        await store.append(id, [event()], 'stream-exists');
+        const last = await store.append(id, [event()], 'any');
+        expect(last.nextExpectedRevision).toBe(3);
+      });
+
+      it('treats a re-append of the same event ids as already done', async () => {
+        const id = stream();
+        const events = [event(), event()];
+        const first = await store.append(id, events, 'no-stream');
+        const again = await store.append(id, events, 'no-stream');
+        expect(again.events.map((e) => e.globalPosition)).toEqual(first.events.map((e) => e.globalPosition));
+        expect(await store.readStream(id)).toHaveLength(2);
+      });
+    });
+
+    describe('when concurrent appends race on one stream', () => {
+      it('accepts exactly one per expected revision', async () => {
+        const id = stream();
+        await store.append(id, [event()], 'no-stream');
+        const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.append(id, [event()], 0)));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError)).toBe(true);
+        expect(await store.readStream(id)).toHaveLength(2);
+      });
+    });
+
+    describe('reading the global log', () => {
+      it('gives every event once, in increasing global position, from an inclusive position', async () => {
+        const a = stream();
+        const b = stream();
+        const before = await store.lastPosition();
+        const first = await store.append(a, [event()], 'no-stream');
+        await store.append(b, [event(), event()], 'no-stream');
+        await store.append(a, [event()], 0);
+        const fromFirst = await readAll({ fromPosition: first.events[0]!.globalPosition });
+        expect(fromFirst).toHaveLength(4);
+        const positions = fromFirst.map((e) => e.globalPosition);
+        expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+        expect(new Set(positions).size).toBe(4);
+        expect(await store.lastPosition()).toBe(positions.at(-1));
+        expect(positions[0]).toBeGreaterThan(before);
+      });
+
+      it('honours limit and tenant filters', async () => {
+        const tenant = `t${randomUUID().slice(0, 8)}`;
+        const start = (await store.lastPosition()) + 1;
+        await store.append(stream(), [event('consent-given', tenant)], 'no-stream');
+        await store.append(stream(), [event('consent-given', 'other')], 'no-stream');
+        await store.append(stream(), [event('data-transferred', tenant)], 'no-stream');
+        expect(await readAll({ fromPosition: start, limit: 2 })).toHaveLength(2);
+        const mine = await readAll({ fromPosition: start, tenantId: tenant });
+        expect(mine.map((e) => e.type)).toEqual(['consent-given', 'data-transferred']);
+        expect(mine.every((e) => e.metadata.tenantId === tenant)).toBe(true);
+      });
+
+      it('reads a log longer than one batch without skipping or repeating', async () => {
+        const start = (await store.lastPosition()) + 1;
+        const id = stream();
+        let revision: number | 'no-stream' = 'no-stream';
+        for (let i = 0; i < 25; i++) {
+          const result = await store.append(id, Array.from({ length: 100 }, () => event()), revision);
+          revision = result.nextExpectedRevision;
+        }
+        const all = await readAll({ fromPosition: start });
+        expect(all).toHaveLength(2500);
+        expect(all.map((e) => e.streamPosition)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+      });
+    });
+
+    describe('notifications', () => {
+      it('tells listeners the last position after each commit, until unsubscribed', async () => {
+        const seen: number[] = [];
+        const unsubscribe = store.onAppended((position) => seen.push(position));
+        const result = await store.append(stream(), [event(), event()], 'no-stream');
+        await waitFor(() => seen.includes(result.events[1]!.globalPosition));
+        unsubscribe();
+        const count = seen.length;
+        await store.append(stream(), [event()], 'no-stream');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(seen.length).toBe(count);
+      });
+    });
+  });
+};
+
+const waitFor = async (condition: () => boolean, timeoutMs = 2000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
