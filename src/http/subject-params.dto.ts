@@ -2,7 +2,6 @@ import { IsString, Matches } from 'class-validator';
 import { SUBJECT_ID_PATTERN, TENANT_ID_PATTERN } from '../domain/catalogue.js';
 
 export class TenantParams {
-  @IsString()
   @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
   tenantId!: string;
 }

@@ -1,4 +1,5 @@
-import type { SqliteDatabase } from '../platform/sqlite-file.js';
+import { StoreUnavailableError } from '../event-store/event-store.port.js';
+import { isSqliteUnavailable, type SqliteDatabase } from '../platform/sqlite-file.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.port.js';
 
 interface Row {
@@ -35,7 +36,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async find(tenantId: string, key: string): Promise<IdempotencyRecord | null> {
-    const row = this.findStatement.get(tenantId, key);
+    const row = guard(() => this.findStatement.get(tenantId, key));
     if (!row) return null;
     return {
       tenantId: row.tenant_id,
@@ -48,10 +49,19 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async save(record: IdempotencyRecord): Promise<void> {
-    this.insertStatement.run({ ...record, body: JSON.stringify(record.body) });
+    guard(() => this.insertStatement.run({ ...record, body: JSON.stringify(record.body) }));
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
+
+const guard = <T>(work: () => T): T => {
+  try {
+    return work();
+  } catch (error) {
+    if (isSqliteUnavailable(error)) throw new StoreUnavailableError('the idempotency store is unavailable', { cause: error });
+    throw error;
+  }
+};

@@ -34,6 +34,7 @@ const rows: Row[] = [
   { name: 'unknown nested field', path: '/consents', body: consentBody({ evidence: { ipAddress: '203.0.113.7', fingerprint: 'x' } }), status: 400, code: 'validation-failed', field: 'evidence.fingerprint' },
   { name: 'evidence IP is not an address', path: '/consents', body: consentBody({ evidence: { ipAddress: 'home' } }), status: 400, code: 'validation-failed', field: 'evidence.ipAddress' },
   { name: 'occurredAt without a zone', path: '/consents', body: consentBody({ occurredAt: '2026-01-01T10:00:00' }), status: 400, code: 'validation-failed', field: 'occurredAt' },
+  { name: 'occurredAt on a day that does not exist', path: '/consents', body: consentBody({ occurredAt: '2026-02-31T00:00:00Z' }), status: 400, code: 'validation-failed', field: 'occurredAt' },
   { name: 'occurredAt is not a date', path: '/consents', body: consentBody({ occurredAt: 'yesterday' }), status: 400, code: 'validation-failed', field: 'occurredAt' },
   { name: 'unknown withdrawal purpose', path: '/consents/withdrawals', body: { purposes: ['nope'] }, status: 400, code: 'validation-failed', field: 'purposes' },
   { name: 'unknown country', path: '/transfers', body: transferBody({ country: 'XX' }), status: 400, code: 'validation-failed', field: 'country' },

@@ -45,6 +45,20 @@ describe('Idempotency-Key', () => {
     expect(retry.body).toEqual(first.body);
   });
 
+  it('gives a refusal by the rules again for the same request, even after the state changed', async () => {
+    const ledger = await start();
+    const tenant = newTenant();
+    const path = subjectPath(tenant, newSubject());
+    const headers = { 'idempotency-key': 'withdraw-early' };
+    const first = await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] }, headers);
+    expect(first.status).toBe(409);
+    await ledger.post(`${path}/consents`, consentBody());
+    const retry = await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] }, headers);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toEqual(first.body);
+    expect((await ledger.auditEvents(`?tenantId=${tenant}`)).map((e) => e.type)).toEqual(['consent-given']);
+  });
+
   it('refuses the same key with a different body with 422 idempotency-key-reused', async () => {
     const ledger = await start();
     const tenant = newTenant();

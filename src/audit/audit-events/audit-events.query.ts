@@ -1,20 +1,21 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
+import { toWholeNumber } from '../../http/query-values.js';
 
 export class AuditEventsQuery {
   /** Inclusive: the first event returned has `globalPosition >= fromPosition`. */
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'fromPosition must be a whole number' })
+  @Transform(toWholeNumber)
   @Min(0)
+  @IsInt({ message: 'fromPosition must be a whole number' })
   fromPosition?: number;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
+  @Transform(toWholeNumber)
   @Max(Number.MAX_SAFE_INTEGER)
+  @Min(1)
+  @IsInt({ message: 'limit must be a whole number' })
   limit?: number;
 
   @IsOptional()

@@ -3,8 +3,8 @@ import { SYSTEM_ID_PATTERN } from '../../domain/catalogue.js';
 import { IsDateTime, IsShortText } from '../../http/validators.js';
 
 export class ConfirmErasureDto {
-  @IsString()
   @Matches(SYSTEM_ID_PATTERN, { message: 'system must be a system id such as crm or backups' })
+  @IsString()
   system!: string;
 
   /** A reference to the system's own proof (ticket, job id, log line). */

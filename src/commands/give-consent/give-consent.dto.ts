@@ -30,15 +30,15 @@ export class ConsentEvidenceDto {
 }
 
 export class GiveConsentDto {
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(PURPOSES.length * 2)
   @IsIn(PURPOSES, { each: true, message: `each value in purposes must be one of: ${PURPOSES.join(', ')}` })
+  @ArrayMaxSize(PURPOSES.length * 2)
+  @ArrayNotEmpty()
+  @IsArray()
   purposes!: PurposeId[];
 
-  @IsString()
-  @MaxLength(64)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'policyVersion must be a version label such as 2024-06 or v3.1' })
+  @MaxLength(64)
+  @IsString()
   policyVersion!: string;
 
   @IsIn(CHANNELS, { message: `channel must be one of: ${CHANNELS.join(', ')}` })

@@ -27,8 +27,8 @@ import { IsDateTime, IsShortText } from '../../http/validators.js';
 import { IsDataCategoryList } from './data-category.validator.js';
 
 export class RecipientDto {
-  @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { message: 'recipient.id must be 1-128 letters, digits, "_", ".", ":" or "-"' })
+  @IsString()
   id!: string;
 
   @IsShortText(200)
@@ -39,21 +39,21 @@ export class RecipientDto {
 }
 
 export class RecordTransferDto {
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
   @Type(() => RecipientDto)
+  @ValidateNested()
+  @IsObject()
+  @IsDefined()
   recipient!: RecipientDto;
 
-  @IsString()
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code such as IN or SG' })
   @IsISO31661Alpha2({ message: 'country is not an ISO 3166-1 alpha-2 country code' })
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code such as IN or SG' })
+  @IsString()
   country!: string;
 
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(DATA_CATEGORIES.length * 2)
   @IsDataCategoryList()
+  @ArrayMaxSize(DATA_CATEGORIES.length * 2)
+  @ArrayNotEmpty()
+  @IsArray()
   dataCategories!: DataCategory[];
 
   @IsIn(PURPOSES, { message: `purpose must be one of: ${PURPOSES.join(', ')}` })
@@ -63,8 +63,8 @@ export class RecordTransferDto {
   legalBasis!: LegalBasis;
 
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   reference?: string;
 
   @IsOptional()

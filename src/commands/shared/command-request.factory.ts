@@ -36,6 +36,7 @@ export class CommandRequestFactory {
     const actor = header(request, 'x-actor');
     const correlationId = header(request, 'x-correlation-id');
     return {
+      commandId: this.ids.newId(),
       tenantId: params.tenantId,
       subjectId: params.subjectId,
       command,

@@ -52,6 +52,7 @@ const executorWith = (store: EventStore) => {
 };
 
 const transfer = (subjectId: string): SubjectCommandRequest => ({
+  commandId: uuidV7Generator.newId(),
   tenantId: 'acme',
   subjectId,
   occurredAt: undefined,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LedgerError } from '../../domain/ledger-error.js';
+import { LedgerError, type ErrorCode, type FieldError } from '../../domain/ledger-error.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import { decide } from '../../domain/subject/subject.decide.js';
 import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
@@ -20,6 +20,8 @@ import type { CommandOutcome } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface SubjectCommandRequest {
+  /** One id per HTTP request: the causation id of the first event it writes. */
+  readonly commandId: string;
   readonly tenantId: string;
   readonly subjectId: string;
   readonly command: SubjectCommand;
@@ -62,18 +64,30 @@ export class SubjectCommandExecutor {
             'This Idempotency-Key was already used for a different request; use a new key for a new request.',
           );
         }
+        if (previous.status >= 400) throw refusalFrom(previous.body);
         return { status: previous.status, body: previous.body } as CommandOutcome;
       }
-      const outcome = await this.decideAndAppend(request);
-      await this.idempotencyStore.save({
-        tenantId: request.tenantId,
-        key: idempotency.key,
-        fingerprint: idempotency.fingerprint,
-        status: outcome.status,
-        body: outcome.body,
-        createdAt: this.clock.now().toISOString(),
-      });
-      return outcome;
+      const remember = (status: number, body: unknown) =>
+        this.idempotencyStore.save({
+          tenantId: request.tenantId,
+          key: idempotency.key,
+          fingerprint: idempotency.fingerprint,
+          status,
+          body,
+          createdAt: this.clock.now().toISOString(),
+        });
+      try {
+        const outcome = await this.decideAndAppend(request);
+        await remember(outcome.status, outcome.body);
+        return outcome;
+      } catch (error) {
+        // A refusal by the rules is an answer too: the same request gets it again. A
+        // conflict or an outage is not; the retry must be free to succeed.
+        if (error instanceof LedgerError && isRuleRefusal(error)) {
+          await remember(error.status, { code: error.code, detail: error.detail, errors: error.errors ?? [] });
+        }
+        throw error;
+      }
     });
   }
 
@@ -116,7 +130,7 @@ export class SubjectCommandExecutor {
   }
 
   private envelopes(request: SubjectCommandRequest, events: readonly SubjectEvent[], recordedAt: string): NewEvent[] {
-    const commandId = this.ids.newId();
+    const commandId = request.commandId;
     const ids = events.map(() => this.ids.newId());
     return events.map((event, index) => ({
       id: ids[index] ?? this.ids.newId(),
@@ -137,6 +151,14 @@ export class SubjectCommandExecutor {
     }));
   }
 }
+
+const isRuleRefusal = (error: LedgerError): boolean =>
+  (error.status === 409 || error.status === 422) && error.code !== 'concurrent-modification';
+
+const refusalFrom = (body: unknown): LedgerError => {
+  const { code, detail, errors } = body as { code: ErrorCode; detail: string; errors: FieldError[] };
+  return new LedgerError(code, detail, errors.length > 0 ? errors : undefined);
+};
 
 const isSubjectEvent = (event: StoredEvent): boolean => isSubjectEventType(event.type);
 

@@ -5,10 +5,10 @@ import { IsDateTime, IsShortText } from '../../http/validators.js';
 export class WithdrawConsentDto {
   /** Omitted: every purpose granted at that moment. */
   @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(PURPOSES.length * 2)
   @IsIn(PURPOSES, { each: true, message: `each value in purposes must be one of: ${PURPOSES.join(', ')}` })
+  @ArrayMaxSize(PURPOSES.length * 2)
+  @ArrayNotEmpty()
+  @IsArray()
   purposes?: PurposeId[];
 
   @IsOptional()

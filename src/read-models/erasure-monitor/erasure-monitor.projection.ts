@@ -1,0 +1,85 @@
+import type { ReadDocument } from '../../read-store/read-store.port.js';
+import type { Projection } from '../projection.js';
+import { asSubjectEvent } from '../shared/subject-event.js';
+
+export interface SystemConfirmation {
+  readonly system: string;
+  readonly completedAt: string;
+  readonly eventId: string;
+}
+
+export interface ErasureDocument extends ReadDocument {
+  readonly deletionId: string;
+  readonly tenantId: string;
+  readonly subjectId: string;
+  /** Stored states; `overdue` is `open` past `dueAt`, decided by the clock when read. */
+  readonly state: 'open' | 'completed';
+  readonly trigger: string;
+  readonly requestedAt: string;
+  readonly dueAt: string;
+  readonly completedAt: string | null;
+  readonly systems: readonly string[];
+  readonly pendingSystems: readonly string[];
+  readonly confirmations: readonly SystemConfirmation[];
+  readonly hoursToComplete: number | null;
+  readonly completedOnTime: boolean | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export const erasureMonitorProjection: Projection<ErasureDocument> = {
+  name: 'erasure-monitor',
+  collection: {
+    name: 'erasure_monitor',
+    indexes: [
+      ['state', 'dueAt'],
+      ['tenantId', 'state', 'dueAt'],
+      ['requestedAt'],
+      ['tenantId', 'requestedAt'],
+      ['state', 'requestedAt'],
+      ['tenantId', 'state', 'requestedAt'],
+      ['state', 'hoursToComplete'],
+      ['tenantId', 'state', 'hoursToComplete'],
+    ],
+  },
+  handles: ['deletion-requested', 'deletion-completed'],
+  documentId: (stored) => {
+    const event = asSubjectEvent(stored);
+    return event?.type === 'deletion-requested' || event?.type === 'deletion-completed' ? event.data.deletionId : null;
+  },
+  evolve: (current, stored) => {
+    const event = asSubjectEvent(stored);
+    if (event?.type === 'deletion-requested') {
+      if (current) return null;
+      return {
+        deletionId: event.data.deletionId,
+        tenantId: stored.metadata.tenantId,
+        subjectId: stored.metadata.subjectId,
+        state: 'open',
+        trigger: event.data.trigger,
+        requestedAt: event.data.requestedAt,
+        dueAt: event.data.dueAt,
+        completedAt: null,
+        systems: event.data.systems,
+        pendingSystems: event.data.systems,
+        confirmations: [],
+        hoursToComplete: null,
+        completedOnTime: null,
+      };
+    }
+    if (event?.type !== 'deletion-completed' || !current) return null;
+    const pendingSystems = current.pendingSystems.filter((system) => system !== event.data.system);
+    const confirmations = [...current.confirmations, { system: event.data.system, completedAt: event.data.completedAt, eventId: stored.id }];
+    if (pendingSystems.length > 0) return { ...current, pendingSystems, confirmations };
+    const completedAt = event.data.completedAt;
+    return {
+      ...current,
+      state: 'completed',
+      pendingSystems,
+      confirmations,
+      completedAt,
+      hoursToComplete: Math.round(((Date.parse(completedAt) - Date.parse(current.requestedAt)) / HOUR_MS) * 100) / 100,
+      completedOnTime: completedAt <= current.dueAt,
+    };
+  },
+};

@@ -1,0 +1,26 @@
+import type { StoredEvent } from '../event-store/event-store.port.js';
+import type { CollectionSpec, ReadDocument } from '../read-store/read-store.port.js';
+
+/**
+ * A document as a projection computes it; the runner adds `_id` and `_position`. (Built
+ * by key remapping rather than `Omit`, which would lose the named fields to the index
+ * signature of ReadDocument.)
+ */
+export type DocumentBody<D extends ReadDocument> = {
+  readonly [K in keyof D as string extends K ? never : K extends '_id' | '_position' ? never : K]: D[K];
+};
+
+/**
+ * A read model, declared as data: which events it handles, which document each one
+ * touches, and a pure `evolve` from the current document to the next. The runner owns
+ * every effect (reads, writes, checkpoints), so replaying a projection has no side effects.
+ */
+export interface Projection<D extends ReadDocument = ReadDocument> {
+  readonly name: string;
+  readonly collection: CollectionSpec;
+  readonly handles: readonly string[];
+  /** The key of the document this event changes, or null when it changes none. */
+  documentId(event: StoredEvent): string | null;
+  /** Pure: the next document (null keeps the current one as it is). */
+  evolve(current: D | null, event: StoredEvent): DocumentBody<D> | null;
+}

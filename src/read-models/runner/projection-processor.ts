@@ -1,0 +1,53 @@
+import type { StoredEvent } from '../../event-store/event-store.port.js';
+import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
+import type { Projection } from '../projection.js';
+
+/** An event that a projection's own code could not apply: retrying will not help. */
+export class ProjectionEventError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly eventId: string,
+    readonly globalPosition: number,
+    cause: unknown,
+  ) {
+    super(`${projection} failed on event ${eventId} at position ${globalPosition}: ${String((cause as Error)?.message ?? cause)}`, {
+      cause,
+    });
+    this.name = 'ProjectionEventError';
+  }
+}
+
+/**
+ * Applies a batch of events to one projection: load the documents the batch touches,
+ * fold each event in order (skipping any a document already has: at-least-once delivery
+ * made idempotent), write the changed documents, and only then move the checkpoint.
+ * A crash between the two replays the batch, which then changes nothing.
+ */
+export const applyBatch = async (projection: Projection, store: ReadStore, events: readonly StoredEvent[]): Promise<void> => {
+  if (events.length === 0) return;
+  const relevant = events.flatMap((event) => {
+    if (!projection.handles.includes(event.type)) return [];
+    const id = projection.documentId(event);
+    return id === null ? [] : [{ event, id }];
+  });
+  const collection = projection.collection.name;
+  const documents = await store.getMany<ReadDocument>(collection, [...new Set(relevant.map((r) => r.id))]);
+  const changed = new Map<string, ReadDocument>();
+  for (const { event, id } of relevant) {
+    const current = documents.get(id) ?? null;
+    if (current && current._position >= event.globalPosition) continue;
+    let next;
+    try {
+      next = projection.evolve(current, event);
+    } catch (error) {
+      throw new ProjectionEventError(projection.name, event.id, event.globalPosition, error);
+    }
+    if (next === null) continue;
+    const document = { ...next, _id: id, _position: event.globalPosition } as ReadDocument;
+    documents.set(id, document);
+    changed.set(id, document);
+  }
+  await store.putMany(collection, [...changed.values()]);
+  const last = events.at(-1);
+  if (last) await store.saveCheckpoint(projection.name, last.globalPosition);
+};

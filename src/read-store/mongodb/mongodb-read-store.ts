@@ -1,0 +1,279 @@
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+} from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, Sort } from 'mongodb';
+import { StoreUnavailableError } from '../../event-store/event-store.port.js';
+import { checkedName } from '../field-names.js';
+import type {
+  CollectionSpec,
+  Condition,
+  FindOptions,
+  ReadDocument,
+  ReadStore,
+  Scalar,
+  Where,
+} from '../read-store.port.js';
+
+/** MongoDB's duplicate-key error: a guarded upsert whose filter failed on an existing `_id`. */
+const DUPLICATE_KEY = 11000;
+
+interface StoredDocument extends Document {
+  _id: string;
+  _position: number;
+}
+
+interface CheckpointDocument {
+  _id: string;
+  position: number;
+}
+
+export interface MongoReadStoreOptions {
+  /** How long the driver looks for a server before an operation fails (default 5000 ms). */
+  readonly serverSelectionTimeoutMS?: number;
+}
+
+/**
+ * The MongoDB read store (also runs on FerretDB): one collection `rm_<name>` per read-model
+ * collection holding the documents as they are, and a `checkpoints` collection. Every write
+ * is a guarded single-document upsert (filter `_position < new position`): when the stored
+ * document is already at or past that position the filter fails, the upsert tries to insert
+ * a second document with the same `_id` and gets a duplicate-key error, which is the no-op.
+ * No multi-document transactions and no change streams, so a standalone server will do.
+ */
+export class MongoReadStore implements ReadStore {
+  private readonly checkpoints: Collection<CheckpointDocument>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly client?: MongoClient,
+  ) {
+    this.checkpoints = db.collection<CheckpointDocument>('checkpoints');
+  }
+
+  async prepare(collections: readonly CollectionSpec[]): Promise<void> {
+    await this.guard(async () => {
+      for (const spec of collections) {
+        const collection = this.collection(spec.name);
+        for (const fields of spec.indexes) {
+          const keys = Object.fromEntries(fields.map((field) => [checkedName(field, 'field'), 1 as const]));
+          // Same keys and default options as an existing index: the server treats it as a no-op.
+          if (fields.length > 0) await collection.createIndex(keys);
+        }
+      }
+    });
+  }
+
+  async get<T extends ReadDocument>(collection: string, id: string): Promise<T | null> {
+    const found = await this.guard(() => this.collection(collection).findOne({ _id: id }));
+    return (found as T | null) ?? null;
+  }
+
+  async getMany<T extends ReadDocument>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    if (ids.length === 0) return found;
+    const documents = await this.guard(() =>
+      this.collection(collection)
+        .find({ _id: { $in: [...new Set(ids)] } })
+        .toArray(),
+    );
+    for (const document of documents) found.set(document._id, document as T);
+    return found;
+  }
+
+  async putMany(collection: string, documents: readonly ReadDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const target = this.collection(collection);
+    const operations = documents.map(guardedReplace);
+    const collided = await this.guard(() => writeIgnoringDuplicates(target, operations));
+    // A duplicate key also happens when two writers insert the same new `_id` at once: the
+    // loser's filter found nothing, yet the document now exists, maybe at an older position.
+    // One retry settles it: the filter now sees the stored document and decides.
+    if (collided.length > 0) await this.guard(() => writeIgnoringDuplicates(target, collided));
+  }
+
+  async find<T extends ReadDocument>(collection: string, options: FindOptions = {}): Promise<T[]> {
+    const filter = toFilter(options.where ?? {});
+    const order = [...(options.orderBy ?? []).map((field) => checkedName(field, 'field')), '_id'];
+    const direction = options.direction === 'desc' ? -1 : 1;
+    const clauses: Filter<StoredDocument>[] = Object.keys(filter).length > 0 ? [filter] : [];
+    if (options.after !== undefined) {
+      if (options.after.length !== order.length) throw new Error('cursor does not match the sort order');
+      clauses.push(keysetAfter(order, options.after, direction));
+    }
+    const sort: Sort = Object.fromEntries(order.map((field) => [field, direction]));
+    const query = clauses.length === 0 ? {} : clauses.length === 1 ? clauses[0]! : { $and: clauses };
+    const documents = await this.guard(() => {
+      let cursor = this.collection(collection).find(query).sort(sort);
+      if (options.offset !== undefined && options.offset > 0) cursor = cursor.skip(options.offset);
+      if (options.limit !== undefined) {
+        // Mongo reads limit(0) as "no limit"; the port, like SQL, means "nothing" (and a
+        // negative limit, as in SQLite, means no limit).
+        if (options.limit === 0) return Promise.resolve([]);
+        if (options.limit > 0) cursor = cursor.limit(options.limit);
+      }
+      return cursor.toArray();
+    });
+    return documents as T[];
+  }
+
+  async count(collection: string, where: Where = {}): Promise<number> {
+    const filter = toFilter(where);
+    return this.guard(() => this.collection(collection).countDocuments(filter));
+  }
+
+  async clear(collection: string): Promise<void> {
+    await this.guard(() => this.collection(collection).deleteMany({}));
+  }
+
+  async getCheckpoint(projection: string): Promise<number> {
+    const found = await this.guard(() => this.checkpoints.findOne({ _id: projection }));
+    return found?.position ?? 0;
+  }
+
+  async saveCheckpoint(projection: string, position: number): Promise<void> {
+    await this.guard(async () => {
+      try {
+        await this.checkpoints.updateOne(
+          { _id: projection, position: { $lt: position } },
+          { $set: { position } },
+          { upsert: true },
+        );
+      } catch (error) {
+        // Stored at or past this position already: moving backwards is ignored.
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+    });
+  }
+
+  async resetCheckpoint(projection: string, position: number): Promise<void> {
+    await this.guard(() => this.checkpoints.updateOne({ _id: projection }, { $set: { position } }, { upsert: true }));
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private collection(name: string): Collection<StoredDocument> {
+    return this.db.collection<StoredDocument>(`rm_${checkedName(name, 'collection')}`);
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUnavailable(error)) throw new StoreUnavailableError('the MongoDB read store is unavailable', { cause: error });
+      throw error;
+    }
+  }
+}
+
+/**
+ * Connects to the server of a `mongodb://` URL and opens the read store on the database
+ * named in its path (`ledger` when the path names none). The store closes the client.
+ */
+export const openMongoReadStore = async (url: string, options: MongoReadStoreOptions = {}): Promise<MongoReadStore> => {
+  const client = new MongoClient(url, {
+    appName: 'privacy-ledger',
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    if (isUnavailable(error)) throw new StoreUnavailableError('the MongoDB read store is unavailable', { cause: error });
+    throw error;
+  }
+  return new MongoReadStore(client.db(databaseOf(url)), client);
+};
+
+const isUnavailable = (error: unknown): boolean =>
+  error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoNotConnectedError;
+
+/** The database in the URL's path, e.g. `mongodb://host:27017/ledger?replicaSet=rs0`. */
+const databaseOf = (url: string): string => {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/i.exec(url)?.[1] ?? '';
+  return path === '' ? 'ledger' : decodeURIComponent(path);
+};
+
+/**
+ * Replaces the whole document (the port stores documents as they are, so a field left out
+ * of a newer version must not survive) unless the stored one is at or past its position.
+ */
+const guardedReplace = (document: ReadDocument): AnyBulkWriteOperation<StoredDocument> => ({
+  replaceOne: {
+    filter: { _id: document._id, _position: { $lt: document._position } },
+    replacement: { ...document },
+    upsert: true,
+  },
+});
+
+/** Runs an unordered bulk write; returns the operations that hit a duplicate key (no-ops). */
+const writeIgnoringDuplicates = async (
+  collection: Collection<StoredDocument>,
+  operations: readonly AnyBulkWriteOperation<StoredDocument>[],
+): Promise<AnyBulkWriteOperation<StoredDocument>[]> => {
+  try {
+    await collection.bulkWrite([...operations], { ordered: false });
+    return [];
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+    return writeErrors.flatMap((writeError) => operations[writeError.index] ?? []);
+  }
+};
+
+const isCondition = (value: Scalar | Condition): value is Condition => value !== null && typeof value === 'object';
+
+const toFilter = (where: Where): Filter<StoredDocument> => {
+  const filter: Document = {};
+  for (const [name, raw] of Object.entries(where)) {
+    const field = checkedName(name, 'field');
+    const condition: Condition = isCondition(raw) ? raw : { eq: raw };
+    if ('eq' in condition) {
+      // `{ field: null }` matches a missing field as well as null, like SQL's IS NULL here.
+      filter[field] = condition.eq;
+    } else if ('in' in condition) {
+      filter[field] = { $in: [...condition.in] };
+    } else if ('contains' in condition) {
+      // On an array field, equality with a scalar matches when any element equals it.
+      filter[field] = condition.contains;
+    } else {
+      const range: Document = {};
+      if (condition.gt !== undefined) range['$gt'] = condition.gt;
+      if (condition.gte !== undefined) range['$gte'] = condition.gte;
+      if (condition.lt !== undefined) range['$lt'] = condition.lt;
+      if (condition.lte !== undefined) range['$lte'] = condition.lte;
+      if (Object.keys(range).length > 0) filter[field] = range;
+    }
+  }
+  return filter as Filter<StoredDocument>;
+};
+
+/**
+ * Documents strictly after the cursor in the sort order `[f1, f2, ..., _id]`:
+ * `f1 > v1 OR (f1 = v1 AND f2 > v2) OR ...` (`<` when descending).
+ */
+const keysetAfter = (order: readonly string[], after: readonly Scalar[], direction: 1 | -1): Filter<StoredDocument> => {
+  const branches: Document[] = order.map((field, i) => {
+    const branch: Document = {};
+    for (let j = 0; j < i; j++) branch[order[j]!] = after[j] ?? null;
+    branch[field] = beyond(after[i] ?? null, direction);
+    return branch;
+  });
+  return { $or: branches } as Filter<StoredDocument>;
+};
+
+/**
+ * "Past this value" in the sort direction. Null (or missing) sorts before every other value
+ * in MongoDB, while `$gt: null` compares only within the null type, so null gets its own case.
+ */
+const beyond = (value: Scalar, direction: 1 | -1): Document => {
+  if (value === null) return direction === 1 ? { $ne: null } : { $in: [] };
+  return direction === 1 ? { $gt: value } : { $lt: value };
+};
