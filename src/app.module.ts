@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule, type LoggerService, type LogLevel }
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module.js';
 import { CommandsModule } from './commands/commands.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
 import { ID_GENERATOR, uuidV7Generator, type IdGenerator } from './platform/ids.js';
@@ -36,7 +37,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), CommandsModule, AuditModule],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), CommandsModule, ReadModelsModule, AuditModule],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
@@ -29,6 +29,19 @@ export interface StartOptions {
   clock?: Clock;
 }
 
+/**
+ * When MONGODB_URL is set (CI starts FerretDB), every e2e app keeps its read models in
+ * MongoDB, in a database of its own named after its data directory, so a restart on the
+ * same directory finds the same read models.
+ */
+export const mongoFor = (dataDir: string): Record<string, string> => {
+  const base = process.env['MONGODB_URL'];
+  if (!base) return {};
+  const url = new URL(base);
+  url.pathname = `/e2e_${basename(dataDir).replace(/[^A-Za-z0-9]/g, '_')}`;
+  return { MONGODB_URL: url.toString() };
+};
+
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
 
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -36,7 +49,13 @@ export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: tru
 /** Starts the real app (Fastify, Nest, stores on disk) on a free port of 127.0.0.1. */
 export const startLedger = async (options: StartOptions = {}): Promise<RunningLedger> => {
   const dataDir = options.dataDir ?? newDataDir();
-  const config = parseConfig({ ...options.env, LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+  const config = parseConfig({
+    ...mongoFor(dataDir),
+    ...options.env,
+    LEDGER_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const app: NestFastifyApplication = await createLedgerApp({
     config,
     logger: false,

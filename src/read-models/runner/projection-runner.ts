@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { LedgerError } from '../../domain/ledger-error.js';
 import { EVENT_STORE, StoreUnavailableError, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -38,7 +38,7 @@ const MAX_BACKOFF_MS = 10_000;
  * retried with backoff.
  */
 @Injectable()
-export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly trackers: Tracker[];
   private readonly wakers = new Set<() => void>();
@@ -71,7 +71,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     this.loops = this.trackers.map((tracker) => this.follow(tracker));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the stores close (their shutdown hook runs after this one). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
     this.wakeAll();

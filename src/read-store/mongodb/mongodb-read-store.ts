@@ -212,20 +212,38 @@ const guardedReplace = (document: ReadDocument): AnyBulkWriteOperation<StoredDoc
   },
 });
 
-/** Runs an unordered bulk write; returns the operations that hit a duplicate key (no-ops). */
+/**
+ * Runs guarded upserts as unordered bulk writes and returns the operations that hit a
+ * duplicate key (no-ops: the stored document is at or past their position).
+ *
+ * MongoDB carries on after a failed operation of an unordered bulk; FerretDB 1.x stops at
+ * the first one as if the bulk were ordered. So when the result does not account for every
+ * operation, the ones after the first failure are written again: a guarded upsert is
+ * idempotent, so one that did run before just collides this time.
+ */
 const writeIgnoringDuplicates = async (
   collection: Collection<StoredDocument>,
   operations: readonly AnyBulkWriteOperation<StoredDocument>[],
 ): Promise<AnyBulkWriteOperation<StoredDocument>[]> => {
-  try {
-    await collection.bulkWrite([...operations], { ordered: false });
-    return [];
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-    return writeErrors.flatMap((writeError) => operations[writeError.index] ?? []);
+  const collided: AnyBulkWriteOperation<StoredDocument>[] = [];
+  let pending = [...operations];
+  while (pending.length > 0) {
+    try {
+      await collection.bulkWrite(pending, { ordered: false });
+      return collided;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+      const failed = new Set(writeErrors.map((writeError) => writeError.index));
+      for (const index of failed) collided.push(pending[index]!);
+      const succeeded = error.result.matchedCount + error.result.upsertedCount;
+      if (succeeded + failed.size >= pending.length) return collided;
+      const firstFailure = Math.min(...failed);
+      pending = pending.filter((_, index) => index > firstFailure && !failed.has(index));
+    }
   }
+  return collided;
 };
 
 const isCondition = (value: Scalar | Condition): value is Condition => value !== null && typeof value === 'object';

@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
+import { CLOCK, type Clock } from '../../platform/clock.js';
+import { READ_STORE, type ReadStore, type Where } from '../../read-store/read-store.port.js';
+import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
+import { ReadFreshness } from '../shared/read-freshness.js';
+import { erasureStateAt } from '../subject-status/subject-status.view.js';
+import { erasureMonitorProjection, type ErasureDocument } from './erasure-monitor.projection.js';
+import { erasureStateWhere } from './erasure-filters.js';
+import { summariseErasures } from './erasure-summary.js';
+import { ErasureSummaryQuery, ErasuresQuery } from './erasures.query.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The ops view of erasures: what is open, what is overdue, which system lags. */
+@Controller('v1/deletions')
+export class ErasuresController {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly freshness: ReadFreshness,
+  ) {}
+
+  @Get()
+  async list(@Query() query: ErasuresQuery) {
+    await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);
+    const now = this.clock.now();
+    const where: Where = {
+      ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
+      ...(query.state !== undefined && erasureStateWhere(query.state, now)),
+    };
+    const page = await findPage<ErasureDocument>(this.readStore, erasureMonitorProjection.collection.name, {
+      where,
+      orderBy: ['requestedAt'],
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
+    return {
+      deletions: page.items.map(({ _id, _position, ...erasure }) => ({
+        ...erasure,
+        state: erasureStateAt(erasure.state, erasure.dueAt, now),
+        ageHours: Math.round(((now.getTime() - Date.parse(erasure.requestedAt)) / HOUR_MS) * 100) / 100,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Get('summary')
+  async summary(@Query() query: ErasureSummaryQuery) {
+    await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);
+    return summariseErasures(this.readStore, this.clock.now(), this.config.erasureSystems, query.tenantId);
+  }
+}

@@ -1,0 +1,22 @@
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
+import { FreshnessQuery, PagedQuery } from '../shared/read-queries.dto.js';
+
+export const ERASURE_STATES = ['open', 'overdue', 'completed'] as const;
+export type ErasureStateFilter = (typeof ERASURE_STATES)[number];
+
+export class ErasuresQuery extends PagedQuery {
+  @IsOptional()
+  @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
+  tenantId?: string;
+
+  @IsOptional()
+  @IsIn(ERASURE_STATES, { message: `state must be one of: ${ERASURE_STATES.join(', ')}` })
+  state?: ErasureStateFilter;
+}
+
+export class ErasureSummaryQuery extends FreshnessQuery {
+  @IsOptional()
+  @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
+  tenantId?: string;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { StoresModule } from '../stores/stores.module.js';
+import { ErasuresController } from './erasure-monitor/erasures.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { ProjectionRunner } from './runner/projection-runner.js';
+import { ReadFreshness } from './shared/read-freshness.js';
+import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
+import { SubjectStatusController } from './subject-status/subject-status.controller.js';
+import { TransferRegisterController } from './transfer-register/transfer-register.controller.js';
+
+@Module({
+  imports: [StoresModule],
+  // The history route is registered before the status route's parameter could swallow it.
+  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, HealthController],
+  providers: [ProjectionRunner, ReadFreshness],
+})
+export class ReadModelsModule {}

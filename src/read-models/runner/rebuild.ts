@@ -1,0 +1,63 @@
+import type { EventStore, StoredEvent } from '../../event-store/event-store.port.js';
+import type { ReadStore } from '../../read-store/read-store.port.js';
+import type { Projection } from '../projection.js';
+import { applyBatch } from './projection-processor.js';
+
+export interface RebuildProgress {
+  readonly events: number;
+  readonly total: number;
+  readonly elapsedMs: number;
+}
+
+export interface RebuildResult {
+  readonly projections: readonly string[];
+  readonly events: number;
+  readonly elapsedMs: number;
+  readonly lastPosition: number;
+}
+
+const BATCH_SIZE = 2000;
+
+/**
+ * Rebuilds read models from position 0: clears their documents, resets their checkpoints,
+ * and replays the whole log once, applying each batch to every chosen projection. The
+ * ledger must not be running against the same read store meanwhile (its runner would
+ * keep moving the checkpoints it resets).
+ */
+export const rebuildProjections = async (
+  events: EventStore,
+  readStore: ReadStore,
+  projections: readonly Projection[],
+  onProgress: (progress: RebuildProgress) => void = () => undefined,
+): Promise<RebuildResult> => {
+  const started = Date.now();
+  await readStore.prepare(projections.map((p) => p.collection));
+  for (const projection of projections) {
+    await readStore.clear(projection.collection.name);
+    await readStore.resetCheckpoint(projection.name, 0);
+  }
+  const total = await countEvents(events);
+  let count = 0;
+  let lastPosition = 0;
+  let batch: StoredEvent[] = [];
+  const flush = async () => {
+    for (const projection of projections) await applyBatch(projection, readStore, batch);
+    count += batch.length;
+    lastPosition = batch.at(-1)?.globalPosition ?? lastPosition;
+    batch = [];
+    onProgress({ events: count, total, elapsedMs: Date.now() - started });
+  };
+  for await (const event of events.readAll({ fromPosition: 0 })) {
+    batch.push(event);
+    if (batch.length >= BATCH_SIZE) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return { projections: projections.map((p) => p.name), events: count, elapsedMs: Date.now() - started, lastPosition };
+};
+
+/** The number of events, for the progress line (a cheap pass would need a count in the port). */
+const countEvents = async (events: EventStore): Promise<number> => {
+  // Global positions are gap-free on the embedded store and have gaps on EventStoreDB, so
+  // the last position is only an upper bound there; the progress line says "of ~N".
+  return events.lastPosition();
+};

@@ -1,0 +1,75 @@
+import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { LedgerError } from '../../domain/ledger-error.js';
+import { SubjectParams } from '../../http/subject-params.dto.js';
+import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
+import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
+import { csvStream, type CsvColumn } from '../shared/csv.js';
+import { allPages, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
+import { PagedQuery } from '../shared/read-queries.dto.js';
+import { ReadFreshness } from '../shared/read-freshness.js';
+import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
+
+const ORDER = ['globalPosition'] as const;
+
+/** The entry as answered: the stored document without its bookkeeping fields. */
+const entryView = ({ _id, _position, tenantId, subjectId, ...entry }: HistoryEntryDocument) => entry;
+
+const COLUMNS: CsvColumn<HistoryEntryDocument>[] = [
+  'globalPosition',
+  'streamPosition',
+  'eventId',
+  'type',
+  'occurredAt',
+  'recordedAt',
+  'description',
+  'purposes',
+  'policyVersion',
+  'channel',
+  'recipientId',
+  'recipientName',
+  'recipientKind',
+  'country',
+  'dataCategories',
+  'legalBasis',
+  'transferReference',
+  'deletionId',
+  'dueAt',
+  'systems',
+  'system',
+  'evidence',
+  'reason',
+  'actor',
+].map((field) => ({ header: field, value: (entry: HistoryEntryDocument) => entry[field] }));
+
+@Controller('v1/tenants/:tenantId/subjects/:subjectId/history')
+export class SubjectHistoryController {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly freshness: ReadFreshness,
+  ) {}
+
+  /** Oldest first. JSON pages with a cursor, or the whole timeline as CSV. */
+  @Get()
+  async history(@Param() params: SubjectParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
+    await this.freshness.ensure(subjectHistoryProjection.name, query.atLeast);
+    const collection = subjectHistoryProjection.collection.name;
+    const where = { tenantId: params.tenantId, subjectId: params.subjectId };
+    if ((await this.readStore.count(collection, where)) === 0) {
+      throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+    }
+    if (acceptsCsv(accept)) {
+      const pages = allPages<HistoryEntryDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });
+      return new StreamableFile(csvStream(COLUMNS, pages), {
+        type: CSV_TYPE,
+        disposition: `attachment; filename="history-${params.tenantId}-${params.subjectId}.csv"`,
+      });
+    }
+    const page = await findPage<HistoryEntryDocument>(this.readStore, collection, {
+      where,
+      orderBy: ORDER,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
+    return { tenantId: params.tenantId, subjectId: params.subjectId, entries: page.items.map(entryView), nextCursor: page.nextCursor };
+  }
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { ConfigError, type LedgerConfig } from '../config/ledger-config.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.port.js';
+import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency-store.js';
+import { openSqliteFile } from '../platform/sqlite-file.js';
+import { openMongoReadStore } from '../read-store/mongodb/mongodb-read-store.js';
+import type { ReadStore } from '../read-store/read-store.port.js';
+import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';
+
+/**
+ * The only place that chooses adapters, from the configuration: embedded SQLite files
+ * under LEDGER_DATA_DIR unless a server is configured. Used by the app and the CLI alike.
+ */
+/** Refuses, before anything starts, a configuration this version cannot serve. */
+export const assertSupportedStores = (config: LedgerConfig): void => {
+  if (config.eventStoreConnectionString !== undefined) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'the EventStoreDB adapter is not available in this version');
+  }
+};
+
+export const openEventStore = async (config: LedgerConfig): Promise<EventStore> => {
+  assertSupportedStores(config);
+  return new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')));
+};
+
+export const openIdempotencyStore = async (config: LedgerConfig): Promise<IdempotencyStore> =>
+  new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
+
+export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
+  config.mongodbUrl !== undefined
+    ? openMongoReadStore(config.mongodbUrl)
+    : new SqliteReadStore(openSqliteFile(join(config.dataDir, 'read-models.sqlite')));
