@@ -6,14 +6,23 @@ export type SqliteDatabase = Database.Database;
 
 /**
  * Opens an embedded SQLite file the way every embedded store here wants it: WAL so that
- * readers never block the writer, `synchronous=FULL` so that a commit is on disk before it
- * is acknowledged, and a busy timeout so that a second process waits instead of failing.
+ * readers never block the writer, a chosen durability, and a busy timeout so that a
+ * second process waits instead of failing.
  */
-export const openSqliteFile = (path: string): SqliteDatabase => {
+export interface SqliteFileOptions {
+  /**
+   * FULL (default): a commit is on disk before it returns, for facts we acknowledge.
+   * NORMAL: a crash may lose the last commits but never reorders them (WAL), which is
+   * enough for rebuildable read models whose checkpoint is written after their documents.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+export const openSqliteFile = (path: string, options: SqliteFileOptions = {}): SqliteDatabase => {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;

@@ -31,4 +31,4 @@ export const openIdempotencyStore = async (config: LedgerConfig): Promise<Idempo
 export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
   config.mongodbUrl !== undefined
     ? openMongoReadStore(config.mongodbUrl)
-    : new SqliteReadStore(openSqliteFile(join(config.dataDir, 'read-models.sqlite')));
+    : new SqliteReadStore(openSqliteFile(join(config.dataDir, 'read-models.sqlite'), { synchronous: 'NORMAL' }));

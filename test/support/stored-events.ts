@@ -13,6 +13,7 @@ import type { StoredEvent } from '../../src/event-store/event-store.port.js';
  * Builders of StoredEvent values as the event store hands them to projections. Every
  * builder call makes a fresh value with a fresh UUID; positions come from counters owned
  * by the stream (and the log it writes to), so each test makes its own and shares none.
+ * A call takes the next position, so build events in the order they are to be applied.
  */
 
 const MINUTE_MS = 60 * 1000;

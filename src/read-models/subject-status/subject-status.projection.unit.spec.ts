@@ -165,8 +165,9 @@ describe('subject-status projection', () => {
   describe('bookkeeping', () => {
     it('counts every event of the subject, transfers included', () => {
       const subject = aSubjectStream();
+      const events: StoredEvent[] = [subject.consentGiven(), subject.dataTransferred(), subject.consentWithdrawn()];
       const request = subject.deletionRequested();
-      const events = [subject.consentGiven(), subject.dataTransferred(), subject.consentWithdrawn(), request];
+      events.push(request);
 
       const status = given(events).when(subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }));
 
@@ -196,14 +197,9 @@ describe('subject-status projection', () => {
   describe('document id', () => {
     it('is the same for every event of one subject of one tenant', () => {
       const subject = aSubjectStream();
+      const events: StoredEvent[] = [subject.consentGiven(), subject.consentWithdrawn(), subject.dataTransferred()];
       const request = subject.deletionRequested();
-      const events = [
-        subject.consentGiven(),
-        subject.consentWithdrawn(),
-        subject.dataTransferred(),
-        request,
-        subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }),
-      ];
+      events.push(request, subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }));
 
       const ids = new Set(events.map((event) => projection.documentId(event)));
 

@@ -1,0 +1,259 @@
+import { describe, expect, it } from '@jest/globals';
+import { documentAfter } from '../../../test/support/fold-projection.js';
+import { aSubjectStream } from '../../../test/support/stored-events.js';
+import type { StoredEvent } from '../../event-store/event-store.port.js';
+import { subjectHistoryProjection } from './subject-history.projection.js';
+
+const projection = subjectHistoryProjection;
+
+/** Every structured field of an entry that only some kinds of fact fill in. */
+const NOTHING_SPECIFIC = {
+  purposes: null,
+  policyVersion: null,
+  channel: null,
+  recipientId: null,
+  recipientName: null,
+  recipientKind: null,
+  country: null,
+  dataCategories: null,
+  legalBasis: null,
+  transferReference: null,
+  deletionId: null,
+  dueAt: null,
+  systems: null,
+  system: null,
+  evidence: null,
+  reason: null,
+};
+
+/** The fields every entry takes from the event's envelope. */
+const envelopeOf = (event: StoredEvent) => ({
+  tenantId: event.metadata.tenantId,
+  subjectId: event.metadata.subjectId,
+  eventId: event.id,
+  type: event.type,
+  globalPosition: event.globalPosition,
+  streamPosition: event.streamPosition,
+  occurredAt: event.occurredAt,
+  recordedAt: event.recordedAt,
+  actor: event.metadata.actor,
+});
+
+/** when an event is applied to the history (which has no entry for it yet): its entry. */
+const entryOf = (event: StoredEvent) => projection.evolve(null, event);
+
+describe('subject-history projection', () => {
+  describe('entries', () => {
+    it('keys one entry per event by the event id', () => {
+      const subject = aSubjectStream();
+      const events: StoredEvent[] = [subject.consentGiven(), subject.consentWithdrawn(), subject.dataTransferred()];
+      const request = subject.deletionRequested();
+      events.push(request, subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }));
+
+      const ids = events.map((event) => projection.documentId(event));
+
+      expect(ids).toEqual(events.map((event) => event.id));
+    });
+
+    it('never rewrites an entry when its event is applied again', () => {
+      const subject = aSubjectStream();
+      const consent = subject.consentGiven();
+      const existing = documentAfter(projection, [consent]);
+
+      expect(existing).not.toBeNull();
+      expect(projection.evolve(existing, consent)).toBeNull();
+    });
+
+    it('makes no entry of an event that is no subject event', () => {
+      const other = aSubjectStream().otherEvent('something-else');
+
+      expect(entryOf(other)).toBeNull();
+    });
+  });
+
+  describe('when consent was given', () => {
+    it('records the purposes, policy version, channel and evidence, in words too', () => {
+      const subject = aSubjectStream();
+      const consent = subject.consentGiven(
+        {
+          purposes: ['usage-analytics', 'call-analytics'],
+          policyVersion: 'v7',
+          channel: 'mobile-app',
+          evidence: { ipAddress: '203.0.113.9', userAgent: 'LedgerApp/2.1', contact: 'sms:+4915550000' },
+        },
+        { actor: 'consent-banner' },
+      );
+
+      const entry = entryOf(consent);
+
+      expect(entry).toEqual({
+        ...envelopeOf(consent),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        purposes: ['usage-analytics', 'call-analytics'],
+        policyVersion: 'v7',
+        channel: 'mobile-app',
+        evidence: expect.any(String),
+        actor: 'consent-banner',
+      });
+      for (const fact of ['Consent given', 'usage-analytics', 'call-analytics', 'v7', 'mobile-app']) {
+        expect(entry?.description).toContain(fact);
+      }
+      for (const fact of ['203.0.113.9', 'LedgerApp/2.1', 'sms:+4915550000']) {
+        expect(entry?.evidence).toContain(fact);
+      }
+    });
+
+    it('has no evidence when the consent came with none', () => {
+      const consent = aSubjectStream().consentGiven();
+
+      expect(entryOf(consent)?.evidence).toBeNull();
+    });
+  });
+
+  describe('when consent was withdrawn', () => {
+    it('records the purposes, channel and reason, in words too', () => {
+      const withdrawal = aSubjectStream().consentWithdrawn({
+        purposes: ['marketing-communications'],
+        channel: 'email',
+        reason: 'too many e-mails',
+      });
+
+      const entry = entryOf(withdrawal);
+
+      expect(entry).toEqual({
+        ...envelopeOf(withdrawal),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        purposes: ['marketing-communications'],
+        channel: 'email',
+        reason: 'too many e-mails',
+      });
+      for (const fact of ['Consent withdrawn', 'marketing-communications', 'email']) {
+        expect(entry?.description).toContain(fact);
+      }
+    });
+
+    it('leaves channel and reason null when the withdrawal states neither', () => {
+      const withdrawal = aSubjectStream().consentWithdrawn({ purposes: ['usage-analytics'] });
+
+      const entry = entryOf(withdrawal);
+
+      expect(entry?.channel).toBeNull();
+      expect(entry?.reason).toBeNull();
+      expect(entry?.description).toBe('Consent withdrawn for usage-analytics.');
+    });
+  });
+
+  describe('when data was transferred', () => {
+    it('records the recipient, country, categories, purpose, legal basis and reference, in words too', () => {
+      const transfer = aSubjectStream().dataTransferred({
+        recipient: { id: 'rcp-42', name: 'Nimbus Hosting GmbH', kind: 'cloud-host' },
+        country: 'IE',
+        dataCategories: ['pii.name', 'pii.call-records'],
+        purpose: 'call-analytics',
+        legalBasis: 'consent',
+        reference: 'DPA-2026-17',
+      });
+
+      const entry = entryOf(transfer);
+
+      expect(entry).toEqual({
+        ...envelopeOf(transfer),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        purposes: ['call-analytics'],
+        recipientId: 'rcp-42',
+        recipientName: 'Nimbus Hosting GmbH',
+        recipientKind: 'cloud-host',
+        country: 'IE',
+        dataCategories: ['pii.name', 'pii.call-records'],
+        legalBasis: 'consent',
+        transferReference: 'DPA-2026-17',
+      });
+      for (const fact of ['Nimbus Hosting GmbH', 'cloud-host', 'IE', 'pii.name', 'pii.call-records', 'call-analytics', 'consent']) {
+        expect(entry?.description).toContain(fact);
+      }
+    });
+
+    it('has no transfer reference when the transfer stated none', () => {
+      const transfer = aSubjectStream().dataTransferred();
+
+      expect(entryOf(transfer)?.transferReference).toBeNull();
+    });
+  });
+
+  describe('when an erasure was requested', () => {
+    it('records the deletion, due date, systems and reason, in words too', () => {
+      const request = aSubjectStream().deletionRequested({
+        systems: ['crm', 'call-recordings'],
+        trigger: 'subject-request',
+        reason: 'closing my account',
+      });
+
+      const entry = entryOf(request);
+
+      expect(entry).toEqual({
+        ...envelopeOf(request),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        deletionId: request.data.deletionId,
+        dueAt: request.data.dueAt,
+        systems: ['crm', 'call-recordings'],
+        reason: 'closing my account',
+      });
+      for (const fact of ['Erasure requested', 'by the subject', request.data.dueAt, 'crm', 'call-recordings']) {
+        expect(entry?.description).toContain(fact);
+      }
+    });
+
+    it('says when it was opened because no consent was left', () => {
+      const request = aSubjectStream().deletionRequested({ trigger: 'all-consent-withdrawn' });
+
+      const entry = entryOf(request);
+
+      expect(entry?.description).toContain('no consent left');
+      expect(entry?.reason).toBeNull();
+    });
+  });
+
+  describe('when an erasure was confirmed in a system', () => {
+    it('records the deletion, the system, the evidence and the systems still pending, in words too', () => {
+      const subject = aSubjectStream();
+      const request = subject.deletionRequested({ systems: ['crm', 'backups', 'analytics'] });
+      const confirmation = subject.deletionCompleted({
+        deletionId: request.data.deletionId,
+        system: 'crm',
+        remainingSystems: ['backups', 'analytics'],
+        evidence: 'ticket CRM-981',
+      });
+
+      const entry = entryOf(confirmation);
+
+      expect(entry).toEqual({
+        ...envelopeOf(confirmation),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        deletionId: request.data.deletionId,
+        system: 'crm',
+        systems: ['backups', 'analytics'],
+        evidence: 'ticket CRM-981',
+      });
+      for (const fact of ['Erasure confirmed in crm', 'still pending', 'backups', 'analytics']) {
+        expect(entry?.description).toContain(fact);
+      }
+    });
+
+    it('says the erasure is complete at the last system, with no evidence when none was given', () => {
+      const subject = aSubjectStream();
+      const request = subject.deletionRequested({ systems: ['backups'] });
+      const confirmation = subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'backups', remainingSystems: [] });
+
+      const entry = entryOf(confirmation);
+
+      expect(entry?.description).toContain('complete in every system');
+      expect(entry?.systems).toEqual([]);
+      expect(entry?.evidence).toBeNull();
+    });
+  });
+});
