@@ -57,6 +57,13 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
       ok(await ledger.post(`${p}/deletion-completions`, { system, occurredAt, evidence: `job ${system} ${occurredAt}` }));
 
     // Clock at 2026-01-01T00:00Z.
+    // Recorded out of request order on purpose: lists follow requestedAt, not the log.
+    const o1 = path('o1', tenantA);
+    await request(o1, '2025-12-20T00:00:00Z');
+    const e3 = path('e3', tenantB);
+    await request(e3, '2025-12-10T00:00:00Z');
+    await confirm(e3, 'backups', '2025-12-10T02:00:00Z');
+    await confirm(e3, 'crm', '2025-12-10T10:30:00Z');
     const e1 = path('e1', tenantA);
     ok(await ledger.post(`${e1}/consents`, consentBody({ occurredAt: '2025-11-30T00:00:00Z' })));
     ok(await ledger.post(`${e1}/consents/withdrawals`, { occurredAt: '2025-12-01T00:00:00Z' }));
@@ -66,12 +73,6 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
     await request(e2, '2025-12-05T00:00:00Z');
     await confirm(e2, 'crm', '2025-12-05T12:00:00Z');
     await confirm(e2, 'backups', '2025-12-06T00:00:00Z');
-    const e3 = path('e3', tenantB);
-    await request(e3, '2025-12-10T00:00:00Z');
-    await confirm(e3, 'backups', '2025-12-10T02:00:00Z');
-    await confirm(e3, 'crm', '2025-12-10T10:30:00Z');
-    const o1 = path('o1', tenantA);
-    await request(o1, '2025-12-20T00:00:00Z');
     const late = path('late', tenantB);
     await request(late, '2026-01-01T00:00:00Z');
     await confirm(late, 'crm', '2026-01-01T00:00:00Z');
@@ -211,6 +212,28 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
         p95HoursToComplete: nearestRank(hours, 95),
         pendingBySystem: { crm: 2, backups: 3 },
       });
+    });
+
+    it('takes p95 at rank ceil(0.95 n): the largest of 11 completions, not the 10th', async () => {
+      const tenant = newTenant();
+      let at = 0;
+      const hours: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const path = subjectPath(tenant, newSubject());
+        const day = `2025-12-${String(i + 1).padStart(2, '0')}`;
+        const requested = await ledger.post(`${path}/deletion-requests`, { occurredAt: `${day}T00:00:00Z` });
+        expect(requested.status).toBe(201);
+        await ledger.post(`${path}/deletion-completions`, { system: 'crm', occurredAt: `${day}T00:30:00Z` });
+        const done = await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: `${day}T${String(i + 1).padStart(2, '0')}:00:00Z` });
+        expect(done.status).toBe(201);
+        hours.push(i + 1);
+        at = lastPosition(done);
+      }
+      const answer = await ledger.get(`/v1/deletions/summary?atLeast=${at}`);
+      expect(answer.body).toMatchObject({ completed: 11, completedOnTime: 11, open: 0, overdue: 0 });
+      expect(answer.body.p50HoursToComplete).toBe(nearestRank(hours, 50));
+      expect(answer.body.p95HoursToComplete).toBe(nearestRank(hours, 95));
+      expect([nearestRank(hours, 50), nearestRank(hours, 95)]).toEqual([6, 11]);
     });
 
     it('summarises one tenant when asked', async () => {

@@ -241,6 +241,14 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       expect(csvObjects(answer.text).map((o) => o['eventId'])).toEqual(ids);
     });
 
+    it('stays JSON when the client says CSV is not acceptable (q=0)', async () => {
+      const { path, ids, at } = await seedLife();
+      const answer = await ledger.get(`${path}/history?atLeast=${at}`, { accept: 'text/csv;q=0, application/json' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toContain('application/json');
+      expect(answer.body.entries.map((e: any) => e.eventId)).toEqual(ids);
+    });
+
     it('answers 404 problem+json for an unknown subject', async () => {
       const answer = await ledger.get(`${subjectPath(newTenant(), newSubject())}/history`, { accept: 'text/csv' });
       expect(answer.status).toBe(404);

@@ -166,6 +166,10 @@ describe('GET /v1/tenants/{t}/transfers', () => {
       ['country=SG&recipientKind=cloud-host', ['t1', 't5']],
       ['recipientKind=cloud-host&purpose=crm-access&to=2026-01-20T00:00:00Z', ['t1']],
       ['country=US&recipientId=aws-sg', []],
+      // A valid bound in year 10000 (23:00 at -05:00 on 9999-12-31) is later than every transfer.
+      [`to=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`, ['t1', 't2', 't3', 't4', 't5', 't6']],
+      [`from=2026-01-10T00:00:00Z&to=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`, ['t2', 't3', 't4', 't5', 't6']],
+      [`from=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`, []],
     ])('?%s gives %j', async (query, expected) => {
       const register = await seedRegister();
       const answer = await list(register, query);

@@ -60,13 +60,26 @@ export class TransferRegisterController {
   }
 }
 
+/**
+ * Stored times are compared as ISO strings, which sort in time order only for years
+ * 0000-9999. A valid query bound can fall outside (9999-12-31T23:00:00-05:00 is in year
+ * 10000, "+010000-..." as ISO, which sorts before "2026-..."), so bounds are compared as
+ * instants and then clamped into that range, where no stored fact can lie beyond them.
+ */
+const EARLIEST = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+const isoBound = (instant: number): string => new Date(Math.min(Math.max(instant, EARLIEST), LATEST)).toISOString();
+
 const transferFilter = (tenantId: string, query: TransferRegisterQuery): Where => {
-  const from = query.from === undefined ? undefined : new Date(query.from).toISOString();
-  const to = query.to === undefined ? undefined : new Date(query.to).toISOString();
+  const from = query.from === undefined ? undefined : Date.parse(query.from);
+  const to = query.to === undefined ? undefined : Date.parse(query.to);
   if (from !== undefined && to !== undefined && from >= to) {
     throw validationFailed([{ field: 'to', message: 'to must be later than from' }]);
   }
-  const period: Condition = { ...(from !== undefined && { gte: from }), ...(to !== undefined && { lt: to }) };
+  const period: Condition = {
+    ...(from !== undefined && { gte: isoBound(from) }),
+    ...(to !== undefined && { lt: isoBound(to) }),
+  };
   return {
     tenantId,
     ...(query.country !== undefined && { country: query.country }),

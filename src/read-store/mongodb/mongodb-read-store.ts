@@ -191,8 +191,15 @@ export const openMongoReadStore = async (url: string, options: MongoReadStoreOpt
   return new MongoReadStore(client.db(databaseOf(url)), client);
 };
 
-const isUnavailable = (error: unknown): boolean =>
-  error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoNotConnectedError;
+const isUnavailable = (error: unknown): boolean => {
+  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoNotConnectedError) {
+    return true;
+  }
+  // A bulk write that could not reach the server comes back as a MongoBulkWriteError with
+  // no write errors, carrying the network error as its error response.
+  if (error instanceof MongoBulkWriteError) return isUnavailable(error.errorResponse as unknown);
+  return false;
+};
 
 /** The database in the URL's path, e.g. `mongodb://host:27017/ledger?replicaSet=rs0`. */
 const databaseOf = (url: string): string => {
@@ -279,19 +286,20 @@ const toFilter = (where: Where): Filter<StoredDocument> => {
  */
 const keysetAfter = (order: readonly string[], after: readonly Scalar[], direction: 1 | -1): Filter<StoredDocument> => {
   const branches: Document[] = order.map((field, i) => {
-    const branch: Document = {};
+    const branch: Document = beyond(field, after[i] ?? null, direction);
     for (let j = 0; j < i; j++) branch[order[j]!] = after[j] ?? null;
-    branch[field] = beyond(after[i] ?? null, direction);
     return branch;
   });
   return { $or: branches } as Filter<StoredDocument>;
 };
 
 /**
- * "Past this value" in the sort direction. Null (or missing) sorts before every other value
- * in MongoDB, while `$gt: null` compares only within the null type, so null gets its own case.
+ * The branch condition "past this value" in the sort direction, for values of one type.
+ * MongoDB sorts null (and a missing field) before every other value, while `$gt`/`$lt`
+ * compare only within a type, so null needs its own cases.
  */
-const beyond = (value: Scalar, direction: 1 | -1): Document => {
-  if (value === null) return direction === 1 ? { $ne: null } : { $in: [] };
-  return direction === 1 ? { $gt: value } : { $lt: value };
+const beyond = (field: string, value: Scalar, direction: 1 | -1): Document => {
+  if (value === null) return direction === 1 ? { [field]: { $ne: null } } : { [field]: { $in: [] } };
+  if (direction === 1) return { [field]: { $gt: value } };
+  return { $or: [{ [field]: { $lt: value } }, { [field]: null }] };
 };
