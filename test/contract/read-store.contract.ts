@@ -44,6 +44,13 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
         expect((await store.get(collection, 'a'))?.['v']).toBe('six');
       });
 
+      it('writes the newer documents of a batch that also holds stale ones', async () => {
+        await store.putMany(collection, [doc('a', 5, { v: 'a5' }), doc('b', 5, { v: 'b5' })]);
+        await store.putMany(collection, [doc('a', 3, { v: 'stale' }), doc('c', 4, { v: 'c4' }), doc('b', 6, { v: 'b6' }), doc('a', 4, { v: 'stale' })]);
+        const found = await store.getMany(collection, ['a', 'b', 'c']);
+        expect([...found.values()].map((d) => d['v']).sort()).toEqual(['a5', 'b6', 'c4']);
+      });
+
       it('gets many by id, leaving out the missing ones', async () => {
         await store.putMany(collection, [doc('a', 1), doc('b', 2)]);
         const found = await store.getMany(collection, ['a', 'b', 'c']);

@@ -4,7 +4,7 @@ import { SubjectParams } from '../../http/subject-params.dto.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
-import { allPages, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
+import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
@@ -54,6 +54,8 @@ export class SubjectHistoryController {
     await this.freshness.ensure(subjectHistoryProjection.name, query.atLeast);
     const collection = subjectHistoryProjection.collection.name;
     const where = { tenantId: params.tenantId, subjectId: params.subjectId };
+    // A bad cursor is the caller's mistake whether or not the subject exists: 400 before 404.
+    if (query.cursor !== undefined) decodeCursor(query.cursor, ORDER.length + 1);
     if ((await this.readStore.count(collection, where)) === 0) {
       throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
     }

@@ -180,6 +180,8 @@ export const openMongoReadStore = async (url: string, options: MongoReadStoreOpt
   const client = new MongoClient(url, {
     appName: 'privacy-ledger',
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    // Like JSON (the embedded store): a field set to undefined is left out, not stored as null.
+    ignoreUndefined: true,
   });
   try {
     await client.connect();
@@ -236,7 +238,7 @@ const writeIgnoringDuplicates = async (
   let pending = [...operations];
   while (pending.length > 0) {
     try {
-      await collection.bulkWrite(pending, { ordered: false });
+      await collection.bulkWrite(pending, { ordered: false, ignoreUndefined: true });
       return collided;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
