@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ConfigError, type LedgerConfig } from '../config/ledger-config.js';
+import type { LedgerConfig } from '../config/ledger-config.js';
+import { openEventStoreDb } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.port.js';
@@ -13,17 +14,11 @@ import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';
  * The only place that chooses adapters, from the configuration: embedded SQLite files
  * under LEDGER_DATA_DIR unless a server is configured. Used by the app and the CLI alike.
  */
-/** Refuses, before anything starts, a configuration this version cannot serve. */
-export const assertSupportedStores = (config: LedgerConfig): void => {
-  if (config.eventStoreConnectionString !== undefined) {
-    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'the EventStoreDB adapter is not available in this version');
-  }
-};
-
-export const openEventStore = async (config: LedgerConfig): Promise<EventStore> => {
-  assertSupportedStores(config);
-  return new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')));
-};
+/** EventStoreDB when a connection string is configured (one client per process), else SQLite. */
+export const openEventStore = async (config: LedgerConfig): Promise<EventStore> =>
+  config.eventStoreConnectionString !== undefined
+    ? openEventStoreDb(config.eventStoreConnectionString)
+    : new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')));
 
 export const openIdempotencyStore = async (config: LedgerConfig): Promise<IdempotencyStore> =>
   new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
