@@ -20,7 +20,8 @@ for (const [path, server] of Object.entries(servers)) {
   eventStoreContract(`EventStoreDB (protocol test server, Streams.${path})`, () => openEventStoreDb(server.connectionString));
 }
 
-const realServer = process.env.ESDB_TEST_CONNECTION_STRING;
+// A real EventStoreDB, when the user points the tests at one (see docs/eventstoredb.md).
+const realServer = process.env.ESDB_TEST_CONNECTION_STRING ?? process.env.EVENTSTORE_CONNECTION_STRING;
 if (realServer) eventStoreContract('EventStoreDB (ESDB_TEST_CONNECTION_STRING)', () => openEventStoreDb(realServer));
 
 const event = (tenantId = 'acme', type = 'consent-given'): NewEvent => ({
