@@ -1,33 +1,42 @@
-# Privacy ledger: embedded SQLite event store, data under /app/data.
+# Privacy ledger image. Stores come from the environment: embedded SQLite under
+# LEDGER_DATA_DIR (/app/data) by default, EventStoreDB and MongoDB when
+# EVENTSTORE_CONNECTION_STRING / MONGODB_URL are set (see docs/deployment.md).
 # Build:  docker build -t privacy-ledger .      Run: docker compose up --build
 
-# ---- build: install everything, compile TypeScript, then drop dev dependencies ----
-FROM node:20-bookworm-slim AS build
-WORKDIR /app
-# better-sqlite3 is built from source when no prebuilt binary can be downloaded:
-# node-gyp then needs Python 3 and a C++ toolchain.
+# ---- toolchain: better-sqlite3 (a production dependency) is built from source when no
+# prebuilt binary can be downloaded, and node-gyp then needs Python 3 and a C++ toolchain ----
+FROM node:20-bookworm-slim AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
 COPY package.json package-lock.json ./
+
+# ---- build: every dependency, then compile TypeScript to dist/ ----
+FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build
 
-# ---- runtime: compiled code and production dependencies only ----
-FROM node:20-bookworm-slim
+# ---- prod-deps: production dependencies only, native modules built with the toolchain ----
+FROM toolchain AS prod-deps
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# ---- runtime: compiled code and production dependencies, no toolchain, not root ----
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     LEDGER_DATA_DIR=/app/data
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./package.json
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --chown=node:node package.json ./package.json
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 # The data directory belongs to the unprivileged user, so a new named volume does too.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000
+# The CLI is in the image too: docker compose exec ledger node dist/cli/ledger.js rebuild
 CMD ["node", "dist/main.js"]

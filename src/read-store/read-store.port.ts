@@ -4,6 +4,8 @@
  * (test/contract/read-store.contract.ts). No multi-document transactions and no change
  * streams are needed: every write is a guarded single-document upsert, which is what
  * makes projections idempotent (a document never goes back to an older position).
+ * Leases with fencing tokens keep one active projection runner per projection across
+ * instances: a checkpoint write can be fenced by the token of the projection's lease.
  */
 
 export type Scalar = string | number | boolean | null;
@@ -69,13 +71,66 @@ export interface ReadStore {
   /** The projection's checkpoint: the global position of the last event fully applied, or 0. */
   getCheckpoint(projection: string): Promise<number>;
 
-  /** Moves a checkpoint forward; an older position than the stored one is ignored. */
-  saveCheckpoint(projection: string, position: number): Promise<void>;
+  /**
+   * Moves a checkpoint forward; an older position than the stored one is ignored.
+   *
+   * With `fence` (the token of a lease named after the projection, see `acquireLease`) the
+   * write is fenced: it happens only while the stored lease still carries that token, checked
+   * and written atomically (one guarded single-document update, or one SQLite transaction).
+   * A runner whose lease was taken over gets `LeaseLostError` and the checkpoint stays put.
+   * Without `fence` (a rebuild, tests) the write is not fenced.
+   */
+  saveCheckpoint(projection: string, position: number, fence?: number): Promise<void>;
 
   /** Sets a checkpoint to exactly this position, backwards too (a rebuild resets it to 0). */
   resetCheckpoint(projection: string, position: number): Promise<void>;
 
+  /**
+   * Takes or renews the lease `name` for `owner` until `now + ttlMs` (times in epoch ms, as
+   * seen by the caller: instances need roughly synchronised clocks, well within the ttl).
+   * - free (never taken, released) or expired (`expiresAt <= now`): taken, and the fencing
+   *   token goes up by one (the first token is 1);
+   * - already held by `owner` (expired or not, as long as nobody took it over): renewed,
+   *   same token;
+   * - held by another owner and not expired: `null`.
+   * Tokens never go down, so a write fenced with an older token is refused for good.
+   * The lease named after a projection fences that projection's checkpoint.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number, now?: number): Promise<Lease | null>;
+
+  /** Gives the lease up if `owner` holds it (its token stays, so the next taker gets a higher one). */
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  /** The lease as stored (held or not; a released lease has `owner` null), or null if never taken. */
+  getLease(name: string): Promise<StoredLease | null>;
+
   close(): Promise<void>;
+}
+
+/** A lease held by `owner` until `expiresAt` (epoch ms); `token` is its fencing token. */
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
+  readonly token: number;
+  readonly expiresAt: number;
+}
+
+export interface StoredLease {
+  readonly name: string;
+  readonly owner: string | null;
+  readonly token: number;
+  readonly expiresAt: number;
+}
+
+/** A fenced write whose token is no longer the stored lease's: another owner took the lease over. */
+export class LeaseLostError extends Error {
+  constructor(
+    readonly lease: string,
+    readonly token: number,
+  ) {
+    super(`the lease ${lease} is no longer held with token ${token}`);
+    this.name = 'LeaseLostError';
+  }
 }
 
 export const READ_STORE = Symbol('ReadStore');

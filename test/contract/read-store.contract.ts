@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { ReadDocument, ReadStore } from '../../src/read-store/read-store.port.js';
+import { LeaseLostError, type ReadDocument, type ReadStore } from '../../src/read-store/read-store.port.js';
 
 /**
  * The read-store port's contract. Every adapter runs this same suite: call it once per
@@ -128,6 +128,96 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
         expect(await store.getCheckpoint(name)).toBe(10);
         await store.resetCheckpoint(name, 0);
         expect(await store.getCheckpoint(name)).toBe(0);
+      });
+    });
+
+    describe('leases', () => {
+      const T0 = 1_800_000_000_000;
+      const TTL = 10_000;
+      let name: string;
+      beforeEach(() => {
+        name = `p-${randomUUID()}`;
+      });
+
+      it('are taken when free, with token 1, and exclude another owner until they expire', async () => {
+        expect(await store.getLease(name)).toBeNull();
+        expect(await store.acquireLease(name, 'a', TTL, T0)).toEqual({ name, owner: 'a', token: 1, expiresAt: T0 + TTL });
+        expect(await store.acquireLease(name, 'b', TTL, T0 + 1)).toBeNull();
+        expect(await store.acquireLease(name, 'b', TTL, T0 + TTL - 1)).toBeNull();
+        expect(await store.getLease(name)).toEqual({ name, owner: 'a', token: 1, expiresAt: T0 + TTL });
+      });
+
+      it('are renewed by their owner with the same token and a later expiry', async () => {
+        await store.acquireLease(name, 'a', TTL, T0);
+        expect(await store.acquireLease(name, 'a', TTL, T0 + 3000)).toEqual({ name, owner: 'a', token: 1, expiresAt: T0 + 3000 + TTL });
+        // Past the first expiry, but renewed: still a's.
+        expect(await store.acquireLease(name, 'b', TTL, T0 + TTL + 1)).toBeNull();
+        // Expired but not taken over: the owner may still renew it, keeping its token.
+        expect(await store.acquireLease(name, 'a', TTL, T0 + 3000 + TTL + 5)).toMatchObject({ owner: 'a', token: 1 });
+      });
+
+      it('are taken over after they expire, with the next fencing token', async () => {
+        await store.acquireLease(name, 'a', TTL, T0);
+        expect(await store.acquireLease(name, 'b', TTL, T0 + TTL)).toEqual({ name, owner: 'b', token: 2, expiresAt: T0 + TTL + TTL });
+        // a's lease is gone: it cannot renew it, nor take it back before b's expires.
+        expect(await store.acquireLease(name, 'a', TTL, T0 + TTL + 1)).toBeNull();
+        expect(await store.acquireLease(name, 'a', TTL, T0 + 3 * TTL)).toMatchObject({ owner: 'a', token: 3 });
+        expect((await store.getLease(name))?.token).toBe(3);
+      });
+
+      it('are free for the next owner once released, and only their owner can release them', async () => {
+        await store.acquireLease(name, 'a', TTL, T0);
+        await store.releaseLease(name, 'b');
+        expect(await store.acquireLease(name, 'b', TTL, T0 + 1)).toBeNull();
+        await store.releaseLease(name, 'a');
+        expect(await store.getLease(name)).toMatchObject({ owner: null, token: 1 });
+        expect(await store.acquireLease(name, 'b', TTL, T0 + 2)).toMatchObject({ owner: 'b', token: 2 });
+      });
+
+      it('give one lease to exactly one of several owners racing for it', async () => {
+        const owners = ['a', 'b', 'c', 'd', 'e'];
+        const results = await Promise.all(owners.map((owner) => store.acquireLease(name, owner, TTL, T0)));
+        const winners = results.filter((lease) => lease !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]?.token).toBe(1);
+        expect((await store.getLease(name))?.owner).toBe(winners[0]?.owner);
+      });
+
+      it('fence checkpoint writes: the current token moves it, an old token is refused and moves nothing', async () => {
+        const first = await store.acquireLease(name, 'a', TTL, T0);
+        await store.saveCheckpoint(name, 10, first!.token);
+        expect(await store.getCheckpoint(name)).toBe(10);
+        // An older position with the right token is ignored, as unfenced.
+        await store.saveCheckpoint(name, 5, first!.token);
+        expect(await store.getCheckpoint(name)).toBe(10);
+
+        const second = await store.acquireLease(name, 'b', TTL, T0 + TTL + 1);
+        expect(second?.token).toBe(2);
+        const refused = store.saveCheckpoint(name, 20, first!.token);
+        await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+        await expect(refused).rejects.toMatchObject({ lease: name, token: 1 });
+        expect(await store.getCheckpoint(name)).toBe(10);
+
+        await store.saveCheckpoint(name, 15, second!.token);
+        expect(await store.getCheckpoint(name)).toBe(15);
+        // The deposed owner is refused even for a position the checkpoint has passed.
+        await expect(store.saveCheckpoint(name, 12, first!.token)).rejects.toBeInstanceOf(LeaseLostError);
+        await expect(store.saveCheckpoint(name, 16, 99)).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.getCheckpoint(name)).toBe(15);
+      });
+
+      it('refuse a fenced checkpoint write when the lease was never taken, and keep the existing checkpoint', async () => {
+        await store.saveCheckpoint(name, 7);
+        await expect(store.saveCheckpoint(name, 8, 1)).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.getCheckpoint(name)).toBe(7);
+        // Taking the lease keeps the checkpoint it guards; reset still works beside it.
+        const lease = await store.acquireLease(name, 'a', TTL, T0);
+        expect(await store.getCheckpoint(name)).toBe(7);
+        await store.saveCheckpoint(name, 9, lease!.token);
+        expect(await store.getCheckpoint(name)).toBe(9);
+        await store.resetCheckpoint(name, 0);
+        expect(await store.getCheckpoint(name)).toBe(0);
+        expect(await store.getLease(name)).toMatchObject({ owner: 'a', token: lease!.token });
       });
     });
   });

@@ -22,8 +22,18 @@ export class ProjectionEventError extends Error {
  * fold each event in order (skipping any a document already has: at-least-once delivery
  * made idempotent), write the changed documents, and only then move the checkpoint.
  * A crash between the two replays the batch, which then changes nothing.
+ *
+ * With `fence` (the token of the projection's lease) the checkpoint write is fenced: a
+ * runner whose lease was taken over gets `LeaseLostError` and the checkpoint does not move.
+ * Its document writes may still land, but they are guarded by `_position` and computed by
+ * the same pure code from the same events, so they equal what the new owner writes.
  */
-export const applyBatch = async (projection: Projection, store: ReadStore, events: readonly StoredEvent[]): Promise<void> => {
+export const applyBatch = async (
+  projection: Projection,
+  store: ReadStore,
+  events: readonly StoredEvent[],
+  fence?: number,
+): Promise<void> => {
   if (events.length === 0) return;
   const relevant = events.flatMap((event) => {
     if (!projection.handles.includes(event.type)) return [];
@@ -49,5 +59,5 @@ export const applyBatch = async (projection: Projection, store: ReadStore, event
   }
   await store.putMany(collection, [...changed.values()]);
   const last = events.at(-1);
-  if (last) await store.saveCheckpoint(projection.name, last.globalPosition);
+  if (last) await store.saveCheckpoint(projection.name, last.globalPosition, fence);
 };

@@ -1,12 +1,36 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { LedgerError } from '../../domain/ledger-error.js';
 import { EVENT_STORE, StoreUnavailableError, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
-import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
+import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
 import { PROJECTIONS } from '../projections.js';
 import { applyBatch } from './projection-processor.js';
 
-export type ProjectionState = 'starting' | 'running' | 'failed' | 'stopped';
+/**
+ * `running`: this instance holds the projection's lease and applies events; `standby`:
+ * another instance holds it, and the position shown is the stored checkpoint.
+ */
+export type ProjectionState = 'starting' | 'running' | 'standby' | 'failed' | 'stopped';
+
+export interface ProjectionRunnerOptions {
+  /** This runner's lease owner id (default: host, pid and a random UUID). */
+  readonly owner?: string;
+  /** How long a lease lasts unless renewed (default 10 s). */
+  readonly leaseTtlMs?: number;
+  /** How often the holder renews its lease (default 30% of the ttl: 3 s). */
+  readonly renewEveryMs?: number;
+  /** How often a standby tries to take a lease held elsewhere (default 20% of the ttl: 2 s). */
+  readonly standbyRetryMs?: number;
+  /** How often `waitFor` on a standby reads the stored checkpoint (default 50 ms). */
+  readonly checkpointPollMs?: number;
+  /** Wall-clock time in epoch ms for lease expiry (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** Optional Nest provider for ProjectionRunnerOptions; the app does not need to provide it. */
+export const PROJECTION_RUNNER_OPTIONS = Symbol('ProjectionRunnerOptions');
 
 export interface ProjectionHealth {
   readonly name: string;
@@ -22,11 +46,15 @@ interface Tracker {
   position: number;
   error: string | null;
   failedEventId: string | null;
-  /** Resolvers of readers waiting for this projection to reach a position. */
+  /** Resolvers of readers waiting for this projection to reach a position (or change state). */
   waiters: Set<() => void>;
+  /** The projection's lease while this runner holds it. */
+  lease: Lease | null;
+  renewedAt: number;
 }
 
 const BATCH_SIZE = 500;
+const DEFAULT_LEASE_TTL_MS = 10_000;
 /** Safety net only: new events wake the runner at once through the store's notification. */
 const IDLE_POLL_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
@@ -36,12 +64,26 @@ const MAX_BACKOFF_MS = 10_000;
  * checkpoint, woken in-process after each commit. A projection whose own code fails on an
  * event stops there and reports itself failed; the others go on. Store outages are
  * retried with backoff.
+ *
+ * Several instances may run against one read store: each projection is applied only by the
+ * instance holding its lease (renewed while it works), and every checkpoint write carries
+ * the lease's fencing token, so a runner that lost its lease cannot move the checkpoint;
+ * it stands by and tries to take the lease again. Leases are released on shutdown.
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly trackers: Tracker[];
   private readonly wakers = new Set<() => void>();
+  /** Sleepers woken only by shutdown (standbys, which have nothing to do on a commit). */
+  private readonly stopWakers = new Set<() => void>();
+  /** This instance's lease owner id. */
+  readonly owner: string;
+  private readonly leaseTtlMs: number;
+  private readonly renewEveryMs: number;
+  private readonly standbyRetryMs: number;
+  private readonly checkpointPollMs: number;
+  private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
   private stopping = false;
   /** Bumped on every commit, so a loop that found nothing cannot miss a wake-up. */
@@ -51,7 +93,15 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Optional() @Inject(PROJECTION_RUNNER_OPTIONS) options: ProjectionRunnerOptions = {},
   ) {
+    this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
+    this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.3));
+    this.standbyRetryMs = options.standbyRetryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.2));
+    this.checkpointPollMs = options.checkpointPollMs ?? 50;
+    this.now = options.now ?? Date.now;
+    if (this.renewEveryMs >= this.leaseTtlMs) throw new Error('renewEveryMs must be shorter than leaseTtlMs');
     this.trackers = PROJECTIONS.map((projection) => ({
       projection,
       state: 'starting',
@@ -59,6 +109,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
       error: null,
       failedEventId: null,
       waiters: new Set(),
+      lease: null,
+      renewedAt: 0,
     }));
   }
 
@@ -76,6 +128,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
     this.stopping = true;
     this.unsubscribe?.();
     this.wakeAll();
+    for (const wake of [...this.stopWakers]) wake();
     await Promise.all(this.loops);
   }
 
@@ -92,12 +145,21 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   /**
    * Read-your-writes: resolves once the projection has applied `position`, or fails with
    * `read-model-lagging` after `timeoutMs` (or at once if the projection has failed).
+   * While another instance holds the projection's lease, this one waits on the stored
+   * checkpoint (read every `checkpointPollMs`) instead of its own position.
    */
   async waitFor(projectionName: string, position: number, timeoutMs = 2000): Promise<void> {
     const tracker = this.trackers.find((t) => t.projection.name === projectionName);
     if (!tracker) throw new Error(`unknown projection ${projectionName}`);
     const deadline = Date.now() + timeoutMs;
-    while (tracker.position < position) {
+    for (;;) {
+      if (tracker.state === 'standby') {
+        const stored = await this.readStore.getCheckpoint(projectionName);
+        if (tracker.state === 'standby') tracker.position = stored;
+        if (stored >= position) return;
+      } else if (tracker.position >= position) {
+        return;
+      }
       const remaining = deadline - Date.now();
       if (tracker.state === 'failed' || remaining <= 0) {
         throw new LedgerError(
@@ -105,8 +167,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
           `The ${projectionName} read model has processed position ${tracker.position}, not yet ${position}; retry shortly.`,
         );
       }
+      // Woken by a batch applied here or a change of state; a standby polls the store.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
+        const timer = setTimeout(done, tracker.state === 'standby' ? Math.min(remaining, this.checkpointPollMs) : remaining);
         function done() {
           clearTimeout(timer);
           tracker!.waiters.delete(done);
@@ -118,31 +181,45 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async follow(tracker: Tracker): Promise<void> {
+    const name = tracker.projection.name;
     let backoff = 100;
-    let checkpointLoaded = false;
     while (!this.stopping) {
       try {
-        if (!checkpointLoaded) {
-          tracker.position = await this.readStore.getCheckpoint(tracker.projection.name);
-          checkpointLoaded = true;
+        if (tracker.lease === null || this.now() - tracker.renewedAt >= this.renewEveryMs) {
+          const held = await this.holdLease(tracker);
+          if (!held) {
+            await this.sleep(this.standbyRetryMs);
+            continue;
+          }
         }
-        tracker.state = 'running';
+        const lease = tracker.lease!;
         const seenCommits = this.commits;
         const batch = await this.nextBatch(tracker.position);
         if (batch.length === 0) {
-          await this.idle(IDLE_POLL_MS, seenCommits);
+          // Wake up in time to renew the lease.
+          const untilRenewal = Math.max(1, tracker.renewedAt + this.renewEveryMs - this.now());
+          await this.idle(Math.min(IDLE_POLL_MS, untilRenewal), seenCommits);
           continue;
         }
-        await applyBatch(tracker.projection, this.readStore, batch);
+        await applyBatch(tracker.projection, this.readStore, batch, lease.token);
         tracker.position = batch.at(-1)?.globalPosition ?? tracker.position;
         tracker.error = null;
         backoff = 100;
-        for (const wake of [...tracker.waiters]) wake();
+        this.wakeWaiters(tracker);
       } catch (error) {
         if (this.stopping) break;
+        if (error instanceof LeaseLostError) {
+          // Another instance took the lease over (ours expired): its runner goes on from the
+          // stored checkpoint; this one stands by.
+          this.logger.warn(`${name}: lease lost (token ${error.token}); standing by`);
+          this.standBy(tracker);
+          continue;
+        }
         if (error instanceof StoreUnavailableError) {
           tracker.error = error.message;
-          this.logger.warn(`${tracker.projection.name}: ${error.message}; retrying in ${backoff} ms`);
+          // A lease that could not be renewed in time is not ours to act on any more.
+          if (tracker.lease !== null && this.now() >= tracker.lease.expiresAt) this.standBy(tracker);
+          this.logger.warn(`${name}: ${error.message}; retrying in ${backoff} ms`);
           await this.idle(backoff);
           backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
           continue;
@@ -151,12 +228,70 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
         tracker.state = 'failed';
         tracker.error = error instanceof Error ? error.message : String(error);
         tracker.failedEventId = (error as { eventId?: string }).eventId ?? null;
-        this.logger.error(`${tracker.projection.name} stopped: ${tracker.error}`);
-        for (const wake of [...tracker.waiters]) wake();
+        this.logger.error(`${name} stopped: ${tracker.error}`);
+        // Let another instance (maybe a fixed version, in a rolling deploy) try.
+        await this.release(tracker);
+        this.wakeWaiters(tracker);
         return;
       }
     }
+    await this.release(tracker);
     tracker.state = 'stopped';
+    this.wakeWaiters(tracker);
+  }
+
+  /**
+   * Takes or renews the projection's lease. True when this runner holds it (state
+   * `running`, position from the stored checkpoint if the lease is newly taken); false when
+   * another instance does (state `standby`, position = the stored checkpoint).
+   */
+  private async holdLease(tracker: Tracker): Promise<boolean> {
+    const name = tracker.projection.name;
+    const previous = tracker.lease;
+    const now = this.now();
+    const lease = await this.readStore.acquireLease(name, this.owner, this.leaseTtlMs, now);
+    if (lease === null) {
+      if (previous !== null) this.logger.warn(`${name}: lease taken over by another instance; standing by`);
+      this.standBy(tracker);
+      tracker.position = await this.readStore.getCheckpoint(name);
+      tracker.error = null;
+      return false;
+    }
+    if (previous === null || previous.token !== lease.token) {
+      // Newly ours: another runner may have moved the checkpoint meanwhile.
+      tracker.position = await this.readStore.getCheckpoint(name);
+      if (tracker.state === 'standby') this.logger.log(`${name}: lease taken (token ${lease.token}) at position ${tracker.position}`);
+    }
+    tracker.lease = lease;
+    tracker.renewedAt = now;
+    if (tracker.state !== 'running') {
+      tracker.state = 'running';
+      this.wakeWaiters(tracker);
+    }
+    return true;
+  }
+
+  private standBy(tracker: Tracker): void {
+    tracker.lease = null;
+    if (tracker.state !== 'standby') {
+      tracker.state = 'standby';
+      this.wakeWaiters(tracker);
+    }
+  }
+
+  private async release(tracker: Tracker): Promise<void> {
+    if (tracker.lease === null) return;
+    tracker.lease = null;
+    try {
+      await this.readStore.releaseLease(tracker.projection.name, this.owner);
+    } catch (error) {
+      // It expires by itself.
+      this.logger.warn(`${tracker.projection.name}: could not release the lease: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private wakeWaiters(tracker: Tracker): void {
+    for (const wake of [...tracker.waiters]) wake();
   }
 
   private async nextBatch(after: number): Promise<StoredEvent[]> {
@@ -170,6 +305,21 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const wakers = this.wakers;
+      function done() {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      }
+      wakers.add(done);
+    });
+  }
+
+  /** Sleeps, woken early only by shutdown. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wakers = this.stopWakers;
       function done() {
         clearTimeout(timer);
         wakers.delete(done);

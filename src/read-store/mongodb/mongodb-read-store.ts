@@ -9,13 +9,16 @@ import {
 import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, Sort } from 'mongodb';
 import { StoreUnavailableError } from '../../event-store/event-store.port.js';
 import { checkedName } from '../field-names.js';
+import { LeaseLostError } from '../read-store.port.js';
 import type {
   CollectionSpec,
   Condition,
   FindOptions,
+  Lease,
   ReadDocument,
   ReadStore,
   Scalar,
+  StoredLease,
   Where,
 } from '../read-store.port.js';
 
@@ -27,9 +30,16 @@ interface StoredDocument extends Document {
   _position: number;
 }
 
+/**
+ * A projection's checkpoint and the lease of the same name share one document, so that a
+ * fenced checkpoint write is a single-document update guarded by the lease's token.
+ */
 interface CheckpointDocument {
   _id: string;
   position: number;
+  leaseOwner?: string | null;
+  leaseToken?: number;
+  leaseExpiresAt?: number;
 }
 
 export interface MongoReadStoreOptions {
@@ -44,6 +54,8 @@ export interface MongoReadStoreOptions {
  * document is already at or past that position the filter fails, the upsert tries to insert
  * a second document with the same `_id` and gets a duplicate-key error, which is the no-op.
  * No multi-document transactions and no change streams, so a standalone server will do.
+ * A lease is kept in the checkpoint document of the same name (owner, token, expiry), so a
+ * fenced checkpoint write is one updateOne filtered on the token.
  */
 export class MongoReadStore implements ReadStore {
   private readonly checkpoints: Collection<CheckpointDocument>;
@@ -139,7 +151,19 @@ export class MongoReadStore implements ReadStore {
     return found?.position ?? 0;
   }
 
-  async saveCheckpoint(projection: string, position: number): Promise<void> {
+  async saveCheckpoint(projection: string, position: number, fence?: number): Promise<void> {
+    if (fence !== undefined) {
+      // No upsert: a fenced write needs the lease, hence the document, to exist.
+      const result = await this.guard(() =>
+        this.checkpoints.updateOne({ _id: projection, leaseToken: fence, position: { $lt: position } }, { $set: { position } }),
+      );
+      if (result.matchedCount > 0) return;
+      // Nothing matched: either the checkpoint is already at or past this position (ignored,
+      // as unfenced) or the token is not the stored one any more (refused).
+      const stored = await this.guard(() => this.checkpoints.findOne({ _id: projection }));
+      if (stored?.leaseToken !== fence) throw new LeaseLostError(projection, fence);
+      return;
+    }
     await this.guard(async () => {
       try {
         await this.checkpoints.updateOne(
@@ -156,6 +180,44 @@ export class MongoReadStore implements ReadStore {
 
   async resetCheckpoint(projection: string, position: number): Promise<void> {
     await this.guard(() => this.checkpoints.updateOne({ _id: projection }, { $set: { position } }, { upsert: true }));
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<Lease | null> {
+    const expiresAt = now + ttlMs;
+    return this.guard(async () => {
+      // Ours already (expired or not, as long as nobody took it over): renew, same token.
+      const renewed = await this.checkpoints.findOneAndUpdate(
+        { _id: name, leaseOwner: owner },
+        { $set: { leaseExpiresAt: expiresAt } },
+        { returnDocument: 'after' },
+      );
+      if (renewed) return { name, owner, token: renewed.leaseToken ?? 0, expiresAt };
+      // Free or expired: take it with the next token. On a missing document the upsert
+      // inserts it (token 1, checkpoint 0); when the document exists but is held by someone
+      // else, the filter fails, the upsert collides on `_id`, and the duplicate key means "no".
+      try {
+        const taken = await this.checkpoints.findOneAndUpdate(
+          { _id: name, $or: [{ leaseOwner: null }, { leaseExpiresAt: { $lte: now } }] },
+          { $set: { leaseOwner: owner, leaseExpiresAt: expiresAt }, $inc: { leaseToken: 1 }, $setOnInsert: { position: 0 } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (taken?.leaseOwner !== owner) return null;
+        return { name, owner, token: taken.leaseToken ?? 0, expiresAt };
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return null;
+        throw error;
+      }
+    });
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.guard(() => this.checkpoints.updateOne({ _id: name, leaseOwner: owner }, { $set: { leaseOwner: null, leaseExpiresAt: 0 } }));
+  }
+
+  async getLease(name: string): Promise<StoredLease | null> {
+    const found = await this.guard(() => this.checkpoints.findOne({ _id: name }));
+    if (!found || found.leaseToken === undefined) return null;
+    return { name, owner: found.leaseOwner ?? null, token: found.leaseToken, expiresAt: found.leaseExpiresAt ?? 0 };
   }
 
   async close(): Promise<void> {

@@ -2,26 +2,40 @@ import type { SqliteDatabase } from '../../platform/sqlite-file.js';
 import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
 import { StoreUnavailableError } from '../../event-store/event-store.port.js';
 import { checkedName } from '../field-names.js';
+import { LeaseLostError } from '../read-store.port.js';
 import type {
   CollectionSpec,
   Condition,
   FindOptions,
+  Lease,
   ReadDocument,
   ReadStore,
   Scalar,
+  StoredLease,
   Where,
 } from '../read-store.port.js';
 
 type Param = string | number | null;
 
+interface LeaseRow {
+  name: string;
+  owner: string | null;
+  token: number;
+  expires_at: number;
+}
+
 /**
  * The embedded read store: one table per collection holding each document as JSON, with
  * expression indexes on the fields each read model is queried by (SQLite uses an index on
- * `json_extract(doc, '$.f')` when the query has the same expression).
+ * `json_extract(doc, '$.f')` when the query has the same expression). Leases live in a
+ * `leases` table; a fenced checkpoint write checks the token and writes in one transaction.
  */
 export class SqliteReadStore implements ReadStore {
   constructor(private readonly db: SqliteDatabase) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
+    );
   }
 
   async prepare(collections: readonly CollectionSpec[]): Promise<void> {
@@ -108,16 +122,25 @@ export class SqliteReadStore implements ReadStore {
     return row?.position ?? 0;
   }
 
-  async saveCheckpoint(projection: string, position: number): Promise<void> {
-    this.guard(() =>
-      this.db
-        .prepare(
-          `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
-           ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-           WHERE checkpoints.position < excluded.position`,
-        )
-        .run(projection, position),
+  async saveCheckpoint(projection: string, position: number, fence?: number): Promise<void> {
+    const save = this.db.prepare(
+      `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+       WHERE checkpoints.position < excluded.position`,
     );
+    if (fence === undefined) {
+      this.guard(() => save.run(projection, position));
+      return;
+    }
+    // The token check and the write in one IMMEDIATE transaction: it holds the file's write
+    // lock, so no other process can take the lease over in between.
+    const tokenOf = this.db.prepare<[string], { token: number }>('SELECT token FROM leases WHERE name = ?');
+    const fenced = this.db.transaction(() => {
+      if (tokenOf.get(projection)?.token !== fence) return false;
+      save.run(projection, position);
+      return true;
+    });
+    if (!this.guard(() => fenced.immediate())) throw new LeaseLostError(projection, fence);
   }
 
   async resetCheckpoint(projection: string, position: number): Promise<void> {
@@ -129,6 +152,39 @@ export class SqliteReadStore implements ReadStore {
         )
         .run(projection, position),
     );
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<Lease | null> {
+    const expiresAt = now + ttlMs;
+    const acquire = this.db.transaction((): Lease | null => {
+      const stored = this.db
+        .prepare<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?')
+        .get(name);
+      if (stored === undefined) {
+        this.db.prepare('INSERT INTO leases (name, owner, token, expires_at) VALUES (?, ?, 1, ?)').run(name, owner, expiresAt);
+        return { name, owner, token: 1, expiresAt };
+      }
+      if (stored.owner === owner) {
+        this.db.prepare('UPDATE leases SET expires_at = ? WHERE name = ?').run(expiresAt, name);
+        return { name, owner, token: stored.token, expiresAt };
+      }
+      if (stored.owner !== null && stored.expires_at > now) return null;
+      const token = stored.token + 1;
+      this.db.prepare('UPDATE leases SET owner = ?, token = ?, expires_at = ? WHERE name = ?').run(owner, token, expiresAt, name);
+      return { name, owner, token, expiresAt };
+    });
+    return this.guard(() => acquire.immediate());
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.guard(() => this.db.prepare('UPDATE leases SET owner = NULL, expires_at = 0 WHERE name = ? AND owner = ?').run(name, owner));
+  }
+
+  async getLease(name: string): Promise<StoredLease | null> {
+    const row = this.guard(() =>
+      this.db.prepare<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name),
+    );
+    return row ? { name: row.name, owner: row.owner, token: row.token, expiresAt: row.expires_at } : null;
   }
 
   async close(): Promise<void> {
