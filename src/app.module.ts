@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { SubjectExportModule } from './subject-export/subject-export.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
 import { ID_GENERATOR, uuidV7Generator, type IdGenerator } from './platform/ids.js';
@@ -38,7 +39,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), CommandsModule, ReadModelsModule, SubjectExportModule, AuditModule],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule],
     };
   }
 }

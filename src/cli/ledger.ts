@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, parseConfig } from '../config/ledger-config.js';
+import { existingSigningKey } from '../evidence/stored-evidence.js';
+import { verifyLedger } from '../evidence/verify-ledger.js';
 import { PROJECTIONS, projectionNamed } from '../read-models/projections.js';
 import { rebuildProjections } from '../read-models/runner/rebuild.js';
 import { openEventStore, openReadStore } from '../stores/open-stores.js';
 
 /**
- * The ledger's command line, for operators: `ledger rebuild [projection...]`. It reads the
- * same environment variables as the server, so it works on the same stores.
+ * The ledger's command line, for operators: `ledger rebuild [projection...]` and
+ * `ledger verify`. It reads the same environment variables as the server, so it works on
+ * the same stores.
  */
 const program = new Command('ledger').description('Privacy ledger operations').showHelpAfterError();
 
@@ -35,6 +38,36 @@ program
       console.log(
         `rebuilt ${result.projections.join(', ')}: ${result.events} events in ${seconds.toFixed(1)} s ` +
           `(${Math.round(result.events / Math.max(seconds, 0.001))} events/s), up to position ${result.lastPosition}`,
+      );
+    } finally {
+      await Promise.all([events.close(), readStore.close()]);
+    }
+  });
+
+program
+  .command('verify')
+  .description(
+    'Check the hash chain of the whole event log: every event hash, each stream\'s chain and positions, and global order. ' +
+      'Exit code 0: the log verifies; 2: it does not (the first bad event is named).',
+  )
+  .option('--allow-unhashed', 'accept events without a hash at the start of a stream (written before the hash chain existed)')
+  .action(async (options: { allowUnhashed?: boolean }) => {
+    const config = parseConfig(process.env);
+    const events = await openEventStore(config);
+    const readStore = await openReadStore(config);
+    try {
+      const result = await verifyLedger(events, readStore, existingSigningKey(config)?.publicKey ?? null, {
+        allowUnhashed: options.allowUnhashed === true,
+      });
+      if (!result.ok) {
+        console.error(`verify: FAILED ${result.reason}`);
+        process.exitCode = 2;
+        return;
+      }
+      const legacy = result.log.unhashed > 0 ? `, ${result.log.unhashed} unhashed legacy events` : '';
+      console.log(
+        `verify: OK: ${result.log.events} events in ${result.log.streams} streams, up to global position ${result.log.lastPosition}${legacy}; ` +
+          `Merkle root ${result.merkleRoot} (${result.leaves} leaves); ${result.treeHeads} signed tree heads check out`,
       );
     } finally {
       await Promise.all([events.close(), readStore.close()]);

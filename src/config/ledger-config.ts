@@ -8,6 +8,8 @@ export interface LedgerConfig {
   readonly dataDir: string;
   readonly eventStoreConnectionString: string | undefined;
   readonly mongodbUrl: string | undefined;
+  /** Ed25519 key for tree heads and certificates: a PEM, or the path of a PEM file. */
+  readonly signingKey: string | undefined;
   readonly erasureDays: number;
   readonly erasureSystems: readonly string[];
 }
@@ -35,6 +37,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   dataDir: resolve(text(env, 'LEDGER_DATA_DIR') ?? './data'),
   eventStoreConnectionString: connectionString(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:']),
   mongodbUrl: connectionString(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+  signingKey: text(env, 'LEDGER_SIGNING_KEY'),
   erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
   erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
 });

@@ -10,6 +10,7 @@ describe('configuration from the environment', () => {
       dataDir: resolve('./data'),
       eventStoreConnectionString: undefined,
       mongodbUrl: undefined,
+      signingKey: undefined,
       erasureDays: 30,
       erasureSystems: ['crm', 'call-recordings', 'analytics', 'backups'],
     });

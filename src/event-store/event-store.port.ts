@@ -13,6 +13,14 @@ export interface EventMetadata {
   /** The command id, or the id of the event that caused this one. */
   readonly causationId: string;
   readonly idempotencyKey: string | null;
+  /**
+   * Hash chain (src/evidence/event-hash.ts): the `hash` of the previous event of the same
+   * stream (64 zero hex digits for position 0), and this event's own hash. Set by the write
+   * path before the store is called; optional only because events written before the chain
+   * existed (and test fixtures) have none.
+   */
+  readonly prevHash?: string;
+  readonly hash?: string;
 }
 
 export interface NewEvent {

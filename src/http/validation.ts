@@ -41,7 +41,30 @@ class LedgerValidationPipe extends ValidationPipe {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw validationFailed([{ field: 'body', message: 'the body must be a JSON object' }]);
       }
+      const malformed = firstMalformedText(value);
+      if (malformed !== null) {
+        throw validationFailed([{ field: malformed, message: 'must be well-formed Unicode text (no lone surrogates)' }]);
+      }
     }
     return super.transform(value, metadata);
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * JSON may carry a lone UTF-16 surrogate (`"\\ud800"`), which is not text: RFC 8785
+ * canonical JSON, and so the event hash chain, cannot represent it. Returns the path of the
+ * first such string (or key), or null.
+ */
+const firstMalformedText = (value: unknown, path = ''): string | null => {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || 'body' : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    if (LONE_SURROGATE.test(key)) return childPath;
+    const found = firstMalformedText(child, childPath);
+    if (found !== null) return found;
+  }
+  return null;
+};

@@ -18,7 +18,8 @@ export type DocumentBody<D extends ReadDocument> = {
 export interface Projection<D extends ReadDocument = ReadDocument> {
   readonly name: string;
   readonly collection: CollectionSpec;
-  readonly handles: readonly string[];
+  /** Event types it applies, or 'all' (the Merkle log covers every event of the log). */
+  readonly handles: readonly string[] | 'all';
   /** The key of the document this event changes, or null when it changes none. */
   documentId(event: StoredEvent): string | null;
   /** Pure: the next document (null keeps the current one as it is). */

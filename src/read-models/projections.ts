@@ -1,3 +1,4 @@
+import { merkleLeavesProjection } from '../evidence/merkle-leaves.projection.js';
 import { erasureMonitorProjection } from './erasure-monitor/erasure-monitor.projection.js';
 import type { Projection } from './projection.js';
 import { subjectHistoryProjection } from './subject-history/subject-history.projection.js';
@@ -10,6 +11,7 @@ export const PROJECTIONS: readonly Projection[] = [
   subjectHistoryProjection,
   transferRegisterProjection,
   erasureMonitorProjection,
+  merkleLeavesProjection,
 ] as readonly Projection[];
 
 export const projectionNamed = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EvidenceCoreModule } from '../evidence/evidence-core.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -9,9 +10,10 @@ import { SubjectStatusController } from './subject-status/subject-status.control
 import { TransferRegisterController } from './transfer-register/transfer-register.controller.js';
 
 @Module({
-  imports: [StoresModule],
+  imports: [StoresModule, EvidenceCoreModule],
   // The history route is registered before the status route's parameter could swallow it.
   controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, HealthController],
   providers: [ProjectionRunner, ReadFreshness],
+  exports: [ReadFreshness],
 })
 export class ReadModelsModule {}

@@ -27,7 +27,7 @@ describe('GET /v1/audit/events', () => {
     const events = answer.text.trim().split('\n').map((line) => JSON.parse(line));
     expect(events.map((e) => e.globalPosition)).toEqual(positions);
     expect(Object.keys(events[0])).toEqual(['id', 'type', 'streamId', 'streamPosition', 'globalPosition', 'occurredAt', 'recordedAt', 'data', 'metadata']);
-    expect(Object.keys(events[0].metadata).sort()).toEqual(['actor', 'causationId', 'correlationId', 'idempotencyKey', 'subjectId', 'tenantId']);
+    expect(Object.keys(events[0].metadata).sort()).toEqual(['actor', 'causationId', 'correlationId', 'hash', 'idempotencyKey', 'prevHash', 'subjectId', 'tenantId']);
   });
 
   it('starts at fromPosition inclusive and stops after limit', async () => {

@@ -47,6 +47,9 @@ const rows: Row[] = [
   { name: 'unknown legal basis', path: '/transfers', body: transferBody({ legalBasis: 'because' }), status: 400, code: 'validation-failed', field: 'legalBasis' },
   { name: 'system with spaces', path: '/deletion-completions', body: { system: 'the crm' }, status: 400, code: 'validation-failed', field: 'system' },
   { name: 'reason is an object', path: '/deletion-requests', body: { reason: { text: 'x' } }, status: 400, code: 'validation-failed', field: 'reason' },
+  // A lone surrogate is not text: the hash chain's canonical JSON (RFC 8785) cannot hold it.
+  { name: 'reason with a lone surrogate', path: '/deletion-requests', body: '{"reason": "x\\ud800y"}', status: 400, code: 'validation-failed', field: 'reason' },
+  { name: 'recipient name with a lone surrogate', path: '/transfers', body: JSON.stringify(transferBody()).replace('"Amazon Web Services"', '"Amazon \\udc00"'), status: 400, code: 'validation-failed', field: 'recipient.name' },
   { name: 'body is an array', path: '/consents', body: [consentBody()], status: 400, code: 'validation-failed', field: 'body' },
   { name: 'body is null', path: '/deletion-requests', body: 'null', status: 400, code: 'validation-failed', field: 'body' },
   { name: 'malformed JSON', path: '/consents', body: '{"purposes": [', status: 400, code: 'malformed-json' },

@@ -13,6 +13,7 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../../event-store/event-store.port.js';
+import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
@@ -112,12 +113,18 @@ export class SubjectCommandExecutor {
       if (decided.length === 0) return { status: 200, body: { subjectId: request.subjectId, events: [] } };
 
       const last = history.at(-1);
+      // The stream positions are known here because the append is checked against exactly
+      // this revision: if another writer got there first the append fails, and the next
+      // attempt chains again from the fresh history. Chaining is the last step before the
+      // store, so anything that transforms the stored form (e.g. encryption) must go before it.
+      const chained = chainEvents(
+        streamId,
+        previousHashOf(last),
+        last === undefined ? 0 : last.streamPosition + 1,
+        this.envelopes(request, decided, now),
+      );
       try {
-        const result = await this.store.append(
-          streamId,
-          this.envelopes(request, decided, now),
-          last === undefined ? 'no-stream' : last.streamPosition,
-        );
+        const result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
         return created(request.subjectId, result.events);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -159,6 +166,14 @@ const refusalFrom = (body: unknown): LedgerError => {
   const { code, detail, errors } = body as { code: ErrorCode; detail: string; errors: FieldError[] };
   return new LedgerError(code, detail, errors.length > 0 ? errors : undefined);
 };
+
+/**
+ * The hash the next event links to: the last event's, or the genesis hash for a new stream.
+ * An event written before the hash chain existed has no hash: the chain then starts afresh
+ * at the genesis hash after it (`ledger verify --allow-unhashed` accepts such a prefix).
+ */
+const previousHashOf = (last: StoredEvent | undefined): string =>
+  typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH;
 
 const isSubjectEvent = (event: StoredEvent): boolean => isSubjectEventType(event.type);
 

@@ -36,7 +36,7 @@ export const applyBatch = async (
 ): Promise<void> => {
   if (events.length === 0) return;
   const relevant = events.flatMap((event) => {
-    if (!projection.handles.includes(event.type)) return [];
+    if (projection.handles !== 'all' && !projection.handles.includes(event.type)) return [];
     const id = projection.documentId(event);
     return id === null ? [] : [{ event, id }];
   });

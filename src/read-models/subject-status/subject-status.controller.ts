@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { LedgerError } from '../../domain/ledger-error.js';
+import { TransparencyLog } from '../../evidence/transparency-log.js';
 import { subjectStreamId } from '../../domain/stream-id.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
@@ -23,6 +24,7 @@ export class SubjectStatusController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly freshness: ReadFreshness,
+    private readonly transparencyLog: TransparencyLog,
   ) {}
 
   @Get()
@@ -55,7 +57,19 @@ export class SubjectStatusController {
     const eventIds = [
       ...new Set([...Object.values(view.purposes).map((p) => p.eventId), ...view.erasure.eventIds]),
     ];
-    return { ...view, asOf: asOf.toISOString(), eventIds };
+    return { ...view, asOf: asOf.toISOString(), eventIds, proof: await this.proofOf(eventIds) };
+  }
+
+  /**
+   * Each proving event's hash with an inclusion proof against a freshly signed head of the
+   * Merkle log, so an auditor can check the answer offline against the public key. Events
+   * the Merkle projection has not applied yet are listed as pending rather than omitted.
+   */
+  private async proofOf(eventIds: readonly string[]) {
+    const treeHead = await this.transparencyLog.signedHead();
+    const proofs = await this.transparencyLog.inclusions(eventIds, treeHead.treeSize);
+    const included = new Set(proofs.map((p) => p.eventId));
+    return { treeHead, events: proofs, pending: eventIds.filter((id) => !included.has(id)) };
   }
 }
 
