@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   'erasure-already-open': 409,
   'erasure-in-progress': 409,
   'no-open-erasure': 409,
+  'erasure-not-completed': 409,
   'subject-erased': 409,
   'concurrent-modification': 409,
   'payload-too-large': 413,

@@ -1,0 +1,52 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { LedgerError } from '../domain/ledger-error.js';
+import { subjectStreamId } from '../domain/stream-id.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { SubjectParams } from '../http/subject-params.dto.js';
+import { CLOCK, type Clock } from '../platform/clock.js';
+import { FreshnessQuery } from '../read-models/shared/read-queries.dto.js';
+import { ReadFreshness } from '../read-models/shared/read-freshness.js';
+import { buildErasureCertificate } from './erasure-certificate.js';
+import { merkleLeavesProjection } from './merkle-leaves.projection.js';
+import { SIGNING_KEY, signCanonical, type SigningKey } from './signing-key.js';
+import { TransparencyLog } from './transparency-log.js';
+
+/**
+ * A signed certificate that the subject's latest erasure completed in every system, with
+ * inclusion proofs of its events against a freshly signed tree head (docs/audit.md).
+ * `signature` is Ed25519 over the RFC 8785 canonical JSON of `{certificate, treeHead}`.
+ */
+@Controller('v1/tenants/:tenantId/subjects/:subjectId/erasure-certificate')
+export class ErasureCertificateController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    private readonly log: TransparencyLog,
+    private readonly freshness: ReadFreshness,
+  ) {}
+
+  @Get()
+  async certificate(@Param() params: SubjectParams, @Query() query: FreshnessQuery) {
+    await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
+    const stream = await this.events.readStream(subjectStreamId(params.tenantId, params.subjectId));
+    if (stream.length === 0) throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+    const outcome = buildErasureCertificate(params.tenantId, params.subjectId, stream, this.clock.now());
+    if (outcome.state === 'none') throw new LedgerError('not-found', 'This subject never had an erasure.');
+    if (outcome.state === 'open') {
+      throw new LedgerError(
+        'erasure-not-completed',
+        `Erasure ${outcome.deletionId} is still open: waiting for ${outcome.pendingSystems.join(', ')}.`,
+      );
+    }
+    const { certificate } = outcome;
+    const treeHead = await this.log.signedHead();
+    const proofs = await this.log.inclusions(certificate.eventIds, treeHead.treeSize);
+    const included = new Set(proofs.map((p) => p.eventId));
+    return {
+      certificate,
+      proofs: { treeHead, events: proofs, pending: certificate.eventIds.filter((id) => !included.has(id)) },
+      signature: signCanonical(this.key, { certificate, treeHead }),
+    };
+  }
+}
