@@ -55,4 +55,30 @@ describe('evidence on EventStoreDB (protocol test server)', () => {
     const exported = await ledger.get(`${path}/export`);
     expect(exported.body.transfers).toHaveLength(4);
   });
+
+  it('signs a consent receipt and, once every system confirmed, an erasure certificate', async () => {
+    const subject = subjectPath(newTenant(), newSubject());
+    const consent = await ledger.post(`${subject}/consents`, consentBody());
+    const receipt = await ledger.get(`${subject}/consents/${consent.body.events[0].id}/receipt`);
+    expect(receipt.status).toBe(200);
+    const [header, payload, signature] = receipt.body.jws.split('.');
+    const key = createPublicKey((await ledger.get('/v1/audit/public-key')).text);
+    expect(verify(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).toEqual(receipt.body.receipt);
+
+    await ledger.post(`${subject}/consents/withdrawals`, {});
+    expect((await ledger.get(`${subject}/erasure-certificate`)).status).toBe(409);
+    let at = 0;
+    for (const system of ['crm', 'call-recordings', 'analytics', 'backups']) {
+      at = lastPosition(await ledger.post(`${subject}/deletion-completions`, { system }));
+    }
+    const certificate = await ledger.get(`${subject}/erasure-certificate?atLeast=${at}`);
+    expect(certificate.status).toBe(200);
+    const { signature: certificateSignature, certificate: body, proofs } = certificate.body;
+    expect(body.systems).toHaveLength(4);
+    expect(verify(null, Buffer.from(canonicalize({ certificate: body, treeHead: proofs.treeHead }) ?? ''), key, Buffer.from(certificateSignature, 'base64'))).toBe(true);
+    for (const event of proofs.events) {
+      expect(verifyInclusion(event.leafIndex, proofs.treeHead.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(proofs.treeHead.rootHash))).toBe(true);
+    }
+  });
 });
