@@ -4,6 +4,7 @@ import { openEventStoreDb } from '../event-store/eventstoredb/eventstoredb-event
 import type { EventStore } from '../event-store/event-store.port.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.port.js';
+import { openMongoIdempotencyStore } from '../idempotency/mongodb-idempotency-store.js';
 import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency-store.js';
 import { openSqliteFile } from '../platform/sqlite-file.js';
 import { openMongoReadStore } from '../read-store/mongodb/mongodb-read-store.js';
@@ -20,8 +21,11 @@ export const openEventStore = async (config: LedgerConfig): Promise<EventStore> 
     ? openEventStoreDb(config.eventStoreConnectionString)
     : new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')));
 
+/** With MongoDB configured, shared by every instance; else a file next to the events. */
 export const openIdempotencyStore = async (config: LedgerConfig): Promise<IdempotencyStore> =>
-  new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
+  config.mongodbUrl !== undefined
+    ? openMongoIdempotencyStore(config.mongodbUrl)
+    : new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
 
 export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
   config.mongodbUrl !== undefined

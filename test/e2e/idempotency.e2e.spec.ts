@@ -1,8 +1,29 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import { MongoClient } from 'mongodb';
+import { mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
+
+/** Removes a recorded answer from whichever idempotency store the app on `dataDir` uses. */
+const forgetAnswer = async (dataDir: string, tenantId: string, key: string): Promise<number> => {
+  const mongo = mongoFor(dataDir)['MONGODB_URL'];
+  if (mongo) {
+    const client = await new MongoClient(mongo).connect();
+    try {
+      const result = await client.db().collection<{ _id: string }>('idempotency_keys').deleteOne({ _id: `${tenantId}\u0000${key}` });
+      return result.deletedCount;
+    } finally {
+      await client.close();
+    }
+  }
+  const db = new Database(join(dataDir, 'idempotency.sqlite'));
+  try {
+    return db.prepare('DELETE FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?').run(tenantId, key).changes;
+  } finally {
+    db.close();
+  }
+};
 
 describe('Idempotency-Key', () => {
   const opened: RunningLedger[] = [];
@@ -111,9 +132,7 @@ describe('Idempotency-Key', () => {
     await before.close();
     opened.splice(opened.indexOf(before), 1);
     // The crash: the events were committed but the answer was never recorded.
-    const db = new Database(join(dataDir, 'idempotency.sqlite'));
-    expect(db.prepare('DELETE FROM idempotency_keys WHERE idempotency_key = ?').run('crash-window').changes).toBe(1);
-    db.close();
+    expect(await forgetAnswer(dataDir, tenant, 'crash-window')).toBe(1);
 
     const after = await start(dataDir);
     const retry = await after.post(`${path}/transfers`, transferBody(), headers);

@@ -259,7 +259,7 @@ export const openMongoReadStore = async (url: string, options: MongoReadStoreOpt
   return new MongoReadStore(client.db(databaseOf(url)), client);
 };
 
-const isUnavailable = (error: unknown): boolean => {
+export const isUnavailable = (error: unknown): boolean => {
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoNotConnectedError) {
     return true;
   }
@@ -270,7 +270,7 @@ const isUnavailable = (error: unknown): boolean => {
 };
 
 /** The database in the URL's path, e.g. `mongodb://host:27017/ledger?replicaSet=rs0`. */
-const databaseOf = (url: string): string => {
+export const databaseOf = (url: string): string => {
   const path = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/i.exec(url)?.[1] ?? '';
   return path === '' ? 'ledger' : decodeURIComponent(path);
 };
