@@ -41,6 +41,10 @@ export class LedgerError extends Error {
   }
 }
 
+/** The one answer for a subject a tenant never reported (or another tenant's subject). */
+export const unknownSubject = (): LedgerError =>
+  new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+
 export const validationFailed = (errors: readonly FieldError[]): LedgerError =>
   new LedgerError(
     'validation-failed',

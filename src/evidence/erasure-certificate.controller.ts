@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { LedgerError } from '../domain/ledger-error.js';
-import { subjectStreamId } from '../domain/stream-id.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { readKnownSubject } from '../event-store/subject-stream.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { FreshnessQuery } from '../read-models/shared/read-queries.dto.js';
@@ -29,8 +29,7 @@ export class ErasureCertificateController {
   @Get()
   async certificate(@Param() params: SubjectParams, @Query() query: FreshnessQuery) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
-    const stream = await this.events.readStream(subjectStreamId(params.tenantId, params.subjectId));
-    if (stream.length === 0) throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+    const stream = await readKnownSubject(this.events, params.tenantId, params.subjectId);
     const outcome = buildErasureCertificate(params.tenantId, params.subjectId, stream, this.clock.now());
     if (outcome.state === 'none') throw new LedgerError('not-found', 'This subject never had an erasure.');
     if (outcome.state === 'open') {
@@ -40,13 +39,7 @@ export class ErasureCertificateController {
       );
     }
     const { certificate } = outcome;
-    const treeHead = await this.log.signedHead();
-    const proofs = await this.log.inclusions(certificate.eventIds, treeHead.treeSize);
-    const included = new Set(proofs.map((p) => p.eventId));
-    return {
-      certificate,
-      proofs: { treeHead, events: proofs, pending: certificate.eventIds.filter((id) => !included.has(id)) },
-      signature: signCanonical(this.key, { certificate, treeHead }),
-    };
+    const proofs = await this.log.proveEvents(certificate.eventIds);
+    return { certificate, proofs, signature: signCanonical(this.key, { certificate, treeHead: proofs.treeHead }) };
   }
 }

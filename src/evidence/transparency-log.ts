@@ -96,6 +96,18 @@ export class TransparencyLog implements OnModuleInit {
     return proofs.filter((p) => p !== null);
   }
 
+  /**
+   * Proof material for a set of events: a freshly signed head and each event's inclusion
+   * proof against it. Events the Merkle projection has not applied yet are listed as
+   * pending rather than omitted.
+   */
+  async proveEvents(eventIds: readonly string[]) {
+    const treeHead = await this.signedHead();
+    const events = await this.inclusions(eventIds, treeHead.treeSize);
+    const included = new Set(events.map((p) => p.eventId));
+    return { treeHead, events, pending: eventIds.filter((id) => !included.has(id)) };
+  }
+
   async consistency(from: number, to: number) {
     const newSize = await this.checkedSize(to, 'to');
     if (from > newSize) throw validationFailed([{ field: 'from', message: 'from must not be larger than to' }]);

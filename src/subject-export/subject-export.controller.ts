@@ -1,8 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { LedgerError } from '../domain/ledger-error.js';
-import { subjectStreamId } from '../domain/stream-id.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { readKnownSubject } from '../event-store/subject-stream.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { acceptsCsv, CSV_TYPE } from '../read-models/shared/accepts-csv.js';
@@ -19,8 +18,7 @@ export class SubjectExportController {
 
   @Get()
   async export(@Param() params: SubjectParams, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const stream = await this.events.readStream(subjectStreamId(params.tenantId, params.subjectId));
-    if (stream.length === 0) throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+    const stream = await readKnownSubject(this.events, params.tenantId, params.subjectId);
     const data = buildSubjectExport(params.tenantId, params.subjectId, stream, this.clock.now());
     if (!acceptsCsv(accept)) return data;
     void reply

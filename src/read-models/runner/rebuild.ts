@@ -36,7 +36,9 @@ export const rebuildProjections = async (
     await readStore.clear(projection.collection.name);
     await readStore.resetCheckpoint(projection.name, 0);
   }
-  const total = await countEvents(events);
+  // Only for the progress line: gap-free on the embedded store, an upper bound on
+  // EventStoreDB (positions have gaps), hence "of ~N".
+  const total = await events.lastPosition();
   let count = 0;
   let lastPosition = 0;
   let batch: StoredEvent[] = [];
@@ -53,11 +55,4 @@ export const rebuildProjections = async (
   }
   if (batch.length > 0) await flush();
   return { projections: projections.map((p) => p.name), events: count, elapsedMs: Date.now() - started, lastPosition };
-};
-
-/** The number of events, for the progress line (a cheap pass would need a count in the port). */
-const countEvents = async (events: EventStore): Promise<number> => {
-  // Global positions are gap-free on the embedded store and have gaps on EventStoreDB, so
-  // the last position is only an upper bound there; the progress line says "of ~N".
-  return events.lastPosition();
 };

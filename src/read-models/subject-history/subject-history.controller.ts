@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
-import { LedgerError } from '../../domain/ledger-error.js';
+import { unknownSubject } from '../../domain/ledger-error.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
@@ -57,7 +57,7 @@ export class SubjectHistoryController {
     // A bad cursor is the caller's mistake whether or not the subject exists: 400 before 404.
     if (query.cursor !== undefined) decodeCursor(query.cursor, ORDER.length + 1);
     if ((await this.readStore.count(collection, where)) === 0) {
-      throw new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
+      throw unknownSubject();
     }
     if (acceptsCsv(accept)) {
       const pages = allPages<HistoryEntryDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });

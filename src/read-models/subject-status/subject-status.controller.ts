@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { LedgerError } from '../../domain/ledger-error.js';
+import { unknownSubject } from '../../domain/ledger-error.js';
 import { TransparencyLog } from '../../evidence/transparency-log.js';
-import { subjectStreamId } from '../../domain/stream-id.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { readKnownSubject } from '../../event-store/subject-stream.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -44,8 +44,7 @@ export class SubjectStatusController {
    * model: the same pure fold, over the facts that had happened (`occurredAt`) by then.
    */
   private async statusAsOf(params: SubjectParams, asOf: Date) {
-    const stream = await this.events.readStream(subjectStreamId(params.tenantId, params.subjectId));
-    if (stream.length === 0) throw unknownSubject();
+    const stream = await readKnownSubject(this.events, params.tenantId, params.subjectId);
     let document: DocumentBody<SubjectStatusDocument> | null = null;
     for (const event of stream) {
       if (Date.parse(event.occurredAt) > asOf.getTime()) continue;
@@ -57,21 +56,7 @@ export class SubjectStatusController {
     const eventIds = [
       ...new Set([...Object.values(view.purposes).map((p) => p.eventId), ...view.erasure.eventIds]),
     ];
-    return { ...view, asOf: asOf.toISOString(), eventIds, proof: await this.proofOf(eventIds) };
-  }
-
-  /**
-   * Each proving event's hash with an inclusion proof against a freshly signed head of the
-   * Merkle log, so an auditor can check the answer offline against the public key. Events
-   * the Merkle projection has not applied yet are listed as pending rather than omitted.
-   */
-  private async proofOf(eventIds: readonly string[]) {
-    const treeHead = await this.transparencyLog.signedHead();
-    const proofs = await this.transparencyLog.inclusions(eventIds, treeHead.treeSize);
-    const included = new Set(proofs.map((p) => p.eventId));
-    return { treeHead, events: proofs, pending: eventIds.filter((id) => !included.has(id)) };
+    // Each proving event with an inclusion proof against a signed head: checkable offline.
+    return { ...view, asOf: asOf.toISOString(), eventIds, proof: await this.transparencyLog.proveEvents(eventIds) };
   }
 }
-
-const unknownSubject = (): LedgerError =>
-  new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
