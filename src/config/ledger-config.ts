@@ -12,6 +12,8 @@ export interface LedgerConfig {
   readonly signingKey: string | undefined;
   readonly erasureDays: number;
   readonly erasureSystems: readonly string[];
+  /** Fixed days to redress a grievance; undefined: one calendar month after receipt. */
+  readonly grievanceDays: number | undefined;
 }
 
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
@@ -40,6 +42,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   signingKey: text(env, 'LEDGER_SIGNING_KEY'),
   erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
   erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
+  grievanceDays: optionalInteger(env, 'LEDGER_GRIEVANCE_DAYS', 1, 3650),
 });
 
 const text = (env: Env, name: string): string | undefined => {
@@ -55,6 +58,10 @@ const integer = (env: Env, name: string, fallback: number, min: number, max: num
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 };
+
+/** Unset means "no fixed number" (the caller has a calendar rule instead), not a default. */
+const optionalInteger = (env: Env, name: string, min: number, max: number): number | undefined =>
+  text(env, name) === undefined ? undefined : integer(env, name, 0, min, max);
 
 const connectionString = (env: Env, name: string, schemes: readonly string[]): string | undefined => {
   const raw = text(env, name);

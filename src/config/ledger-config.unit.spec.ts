@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       signingKey: undefined,
       erasureDays: 30,
       erasureSystems: ['crm', 'call-recordings', 'analytics', 'backups'],
+      grievanceDays: undefined,
     });
   });
 
@@ -25,6 +26,7 @@ describe('configuration from the environment', () => {
       MONGODB_URL: 'mongodb://localhost:27017/ledger',
       LEDGER_ERASURE_DAYS: '14',
       LEDGER_ERASURE_SYSTEMS: ' crm , backups ',
+      LEDGER_GRIEVANCE_DAYS: '90',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -34,7 +36,14 @@ describe('configuration from the environment', () => {
       mongodbUrl: 'mongodb://localhost:27017/ledger',
       erasureDays: 14,
       erasureSystems: ['crm', 'backups'],
+      grievanceDays: 90,
     });
+  });
+
+  it('reads LEDGER_GRIEVANCE_DAYS at its bounds, and a blank value as unset (one calendar month)', () => {
+    expect(parseConfig({ LEDGER_GRIEVANCE_DAYS: '1' }).grievanceDays).toBe(1);
+    expect(parseConfig({ LEDGER_GRIEVANCE_DAYS: '3650' }).grievanceDays).toBe(3650);
+    expect(parseConfig({ LEDGER_GRIEVANCE_DAYS: '  ' }).grievanceDays).toBeUndefined();
   });
 
   it.each([
@@ -42,6 +51,10 @@ describe('configuration from the environment', () => {
     ['PORT', '70000'],
     ['LEDGER_ERASURE_DAYS', '0'],
     ['LEDGER_ERASURE_DAYS', '1.5'],
+    ['LEDGER_GRIEVANCE_DAYS', '0'],
+    ['LEDGER_GRIEVANCE_DAYS', '3651'],
+    ['LEDGER_GRIEVANCE_DAYS', '-5'],
+    ['LEDGER_GRIEVANCE_DAYS', 'month'],
     ['LEDGER_ERASURE_SYSTEMS', ' , '],
     ['LEDGER_ERASURE_SYSTEMS', 'crm,CRM Backup'],
     ['LEDGER_ERASURE_SYSTEMS', 'crm,crm'],

@@ -61,3 +61,14 @@ export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const SUBJECT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 export const SYSTEM_ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+/** What a grievance is about (domain.md rule 7). Public API: add, never rename. */
+export const GRIEVANCE_CATEGORIES = ['consent', 'access', 'correction', 'erasure', 'transfer', 'security', 'marketing', 'other'] as const;
+export type GrievanceCategory = (typeof GRIEVANCE_CATEGORIES)[number];
+
+/** How a grievance reached the company (not the consent channels: a complaint also comes by phone or post). */
+export const GRIEVANCE_CHANNELS = ['email', 'web', 'phone', 'post', 'in-person', 'api'] as const;
+export type GrievanceChannel = (typeof GRIEVANCE_CHANNELS)[number];
+
+export const GRIEVANCE_OUTCOMES = ['upheld', 'partially-upheld', 'rejected', 'withdrawn'] as const;
+export type GrievanceOutcome = (typeof GRIEVANCE_OUTCOMES)[number];

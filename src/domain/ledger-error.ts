@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   'no-open-erasure': 409,
   'erasure-not-completed': 409,
   'subject-erased': 409,
+  'grievance-already-resolved': 409,
   'concurrent-modification': 409,
   'payload-too-large': 413,
   'unknown-system': 422,

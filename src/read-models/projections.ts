@@ -1,5 +1,6 @@
 import { merkleLeavesProjection } from '../evidence/merkle-leaves.projection.js';
 import { erasureMonitorProjection } from './erasure-monitor/erasure-monitor.projection.js';
+import { grievanceMonitorProjection } from './grievance-monitor/grievance-monitor.projection.js';
 import type { Projection } from './projection.js';
 import { subjectHistoryProjection } from './subject-history/subject-history.projection.js';
 import { subjectStatusProjection } from './subject-status/subject-status.projection.js';
@@ -11,6 +12,7 @@ export const PROJECTIONS: readonly Projection[] = [
   subjectHistoryProjection,
   transferRegisterProjection,
   erasureMonitorProjection,
+  grievanceMonitorProjection,
   merkleLeavesProjection,
 ] as readonly Projection[];
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EvidenceCoreModule } from '../evidence/evidence-core.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
+import { GrievancesController } from './grievance-monitor/grievances.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
@@ -12,7 +13,7 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
 @Module({
   imports: [StoresModule, EvidenceCoreModule],
   // The history route is registered before the status route's parameter could swallow it.
-  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, HealthController],
+  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, GrievancesController, HealthController],
   providers: [ProjectionRunner, ReadFreshness],
   exports: [ReadFreshness],
 })

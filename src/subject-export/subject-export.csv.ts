@@ -30,4 +30,6 @@ export const subjectExportCsv = (data: SubjectExport): string =>
       data.recipients.map((r) => [r.id, r.name, r.kind, r.countries, r.dataCategories, r.transfers, r.firstAt, r.lastAt])),
     section('erasures', ['deletionId', 'trigger', 'requestedAt', 'dueAt', 'systems', 'completedAt', 'completedOnTime', 'confirmations'],
       data.erasures.map((e) => [e.deletionId, e.trigger, e.requestedAt, e.dueAt, e.systems, e.completedAt, e.completedOnTime, e.confirmations.map((c) => `${c.system}@${c.completedAt}`)])),
+    section('grievances', ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt', 'state', 'outcome', 'resolvedAt', 'resolvedOnTime', 'description'],
+      data.grievances.map((g) => [g.grievanceId, g.category, g.channel, g.receivedAt, g.dueAt, g.state, g.outcome, g.resolvedAt, g.resolvedOnTime, g.description])),
   ].join('\n');

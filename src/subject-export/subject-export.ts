@@ -3,6 +3,7 @@ import { asSubjectEvent } from '../read-models/shared/subject-event.js';
 import { evolveSubjectStatus, type SubjectStatusDocument } from '../read-models/subject-status/subject-status.projection.js';
 import { subjectStatusView } from '../read-models/subject-status/subject-status.view.js';
 import type { DocumentBody } from '../read-models/projection.js';
+import { grievanceExportView, lodgedGrievance, resolveExported, type GrievanceExportEntry } from './grievance-export.js';
 
 /**
  * Everything the ledger holds about one subject, for an access request: built from the
@@ -14,6 +15,7 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
   const withdrawals = [];
   const transfers = [];
   const erasures = new Map<string, ErasureEntry>();
+  const grievances = new Map<string, GrievanceExportEntry>();
   let status: DocumentBody<SubjectStatusDocument> | null = null;
   for (const stored of events) {
     status = evolveSubjectStatus(status, stored) ?? status;
@@ -63,6 +65,14 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
         }
         break;
       }
+      case 'grievance-lodged':
+        grievances.set(event.data.grievanceId, lodgedGrievance(stored, event));
+        break;
+      case 'grievance-resolved': {
+        const grievance = grievances.get(event.data.grievanceId);
+        if (grievance) resolveExported(grievance, stored, event);
+        break;
+      }
       default: {
         const unreachable: never = event;
         return unreachable;
@@ -80,6 +90,7 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
     transfers,
     recipients: recipientsOf(transfers),
     erasures: [...erasures.values()],
+    grievances: [...grievances.values()].map((grievance) => grievanceExportView(grievance, now)),
   };
 };
 

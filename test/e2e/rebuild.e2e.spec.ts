@@ -26,6 +26,16 @@ const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
     const path = subjectPath(tenant, newSubject());
     track(await ledger.post(`${path}/consents`, consentBody({ purposes: ['crm-access', 'call-analytics'] })));
     track(await ledger.post(`${path}/transfers`, transferBody({ country: i % 2 === 0 ? 'SG' : 'IN' })));
+    if (i % 5 === 0) {
+      const lodged = await ledger.post(`${path}/grievances`, { category: 'consent', channel: 'web', receivedAt: new Date().toISOString(), description: `complaint ${i}` });
+      expect(lodged.status).toBe(201);
+      track(lodged);
+      if (i % 10 === 0) {
+        const resolved = await ledger.post(`${path}/grievances/${lodged.body.grievanceId}/resolution`, { outcome: 'upheld', resolvedAt: new Date().toISOString() });
+        expect(resolved.status).toBe(201);
+        track(resolved);
+      }
+    }
     if (i % 2 === 0) track(await ledger.post(`${path}/consents/withdrawals`, {}));
     if (i % 4 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'crm' }));
     if (i % 8 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'backups' }));

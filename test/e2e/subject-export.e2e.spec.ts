@@ -54,6 +54,7 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
       }),
     ]);
     expect(data.status.erasure.state).toBe('completed');
+    expect(data.grievances).toEqual([]);
   });
 
   it('gives the same facts as one CSV file in sections', async () => {
@@ -70,7 +71,7 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
         current.push(record);
       }
     }
-    expect([...sections.keys()]).toEqual(['subject', 'consents', 'withdrawals', 'transfers', 'recipients', 'erasures']);
+    expect([...sections.keys()]).toEqual(['subject', 'consents', 'withdrawals', 'transfers', 'recipients', 'erasures', 'grievances']);
     expect(sections.get('transfers')).toHaveLength(4);
     expect(sections.get('recipients')?.[2]?.[1]).toBe('Zoho CRM, "EU"');
     expect(sections.get('erasures')?.[1]).toEqual(expect.arrayContaining(['true', 'crm;backups']));

@@ -7,6 +7,7 @@ import type {
   DeletionCompleted,
   DeletionRequested,
 } from '../../src/domain/subject/subject.events.js';
+import type { GrievanceLodged, GrievanceResolved } from '../../src/domain/subject/grievance.events.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 
 /**
@@ -55,6 +56,13 @@ export interface SubjectStream {
     data: Pick<DeletionCompleted['data'], 'deletionId' | 'system'> & Partial<DeletionCompleted['data']>,
     options?: EventOptions,
   ): Stored<DeletionCompleted>;
+  /** `receivedAt` defaults to `occurredAt`, `dueAt` to 30 days after it. */
+  grievanceLodged(data?: Partial<GrievanceLodged['data']>, options?: EventOptions): Stored<GrievanceLodged>;
+  /** `resolvedAt` defaults to `occurredAt`; `dueAt` and `resolvedOnTime` should be given as the lodging set them. */
+  grievanceResolved(
+    data: Pick<GrievanceResolved['data'], 'grievanceId'> & Partial<GrievanceResolved['data']>,
+    options?: EventOptions,
+  ): Stored<GrievanceResolved>;
   /** An event of any other type, e.g. one that is no subject event at all. */
   otherEvent(type: string, data?: Readonly<Record<string, unknown>>, options?: EventOptions): StoredEvent;
 }
@@ -135,6 +143,29 @@ export const aSubjectStream = ({
       ),
     deletionCompleted: (data, options) =>
       stored('deletion-completed', (occurredAt) => ({ completedAt: occurredAt, remainingSystems: [], ...data }) as const, options),
+    grievanceLodged: (data = {}, options) =>
+      stored(
+        'grievance-lodged',
+        (occurredAt) => {
+          const receivedAt = data.receivedAt ?? occurredAt;
+          return {
+            grievanceId: randomUUID(),
+            category: 'consent',
+            channel: 'email',
+            dueAt: new Date(Date.parse(receivedAt) + 30 * DAY_MS).toISOString(),
+            ...data,
+            receivedAt,
+          } as const;
+        },
+        options,
+      ),
+    grievanceResolved: (data, options) =>
+      stored(
+        'grievance-resolved',
+        (occurredAt) =>
+          ({ outcome: 'upheld', resolvedAt: occurredAt, dueAt: occurredAt, resolvedOnTime: true, ...data }) as const,
+        options,
+      ),
     otherEvent: (type, data = {}, options) => stored(type, () => data, options),
   };
 };

@@ -17,7 +17,7 @@ import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
-import type { CommandOutcome } from './command-outcome.js';
+import { createdIds, type CommandOutcome } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export interface SubjectCommandRequest {
@@ -109,6 +109,7 @@ export class SubjectCommandExecutor {
         newId: this.ids.newId(),
         erasureDays: this.config.erasureDays,
         erasureSystems: this.config.erasureSystems,
+        grievanceDays: this.config.grievanceDays,
       });
       if (decided.length === 0) return { status: 200, body: { subjectId: request.subjectId, events: [] } };
 
@@ -184,6 +185,7 @@ const created = (subjectId: string, events: readonly StoredEvent[]): CommandOutc
   status: 201,
   body: {
     subjectId,
+    ...createdIds(events),
     events: events.map((event) => ({
       id: event.id,
       type: event.type,

@@ -1,4 +1,5 @@
 import type { Channel, DataCategory, LegalBasis, PurposeId, SubjectType } from '../catalogue.js';
+import type { LodgeGrievance, ResolveGrievance } from './grievance.commands.js';
 import type { ConsentEvidence, Recipient } from './subject.events.js';
 
 export interface GiveConsent {
@@ -39,7 +40,14 @@ export interface ConfirmErasure {
   readonly evidence?: string;
 }
 
-export type SubjectCommand = GiveConsent | WithdrawConsent | RecordTransfer | RequestErasure | ConfirmErasure;
+export type SubjectCommand =
+  | GiveConsent
+  | WithdrawConsent
+  | RecordTransfer
+  | RequestErasure
+  | ConfirmErasure
+  | LodgeGrievance
+  | ResolveGrievance;
 
 /**
  * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:
@@ -51,4 +59,6 @@ export interface DecisionContext {
   readonly newId: string;
   readonly erasureDays: number;
   readonly erasureSystems: readonly string[];
+  /** LEDGER_GRIEVANCE_DAYS; undefined: a grievance is due one calendar month after receipt. */
+  readonly grievanceDays?: number | undefined;
 }

@@ -1,4 +1,5 @@
 import { LedgerError } from '../ledger-error.js';
+import { lodgeGrievance, resolveGrievance } from './grievance.decide.js';
 import type {
   ConfirmErasure,
   DecisionContext,
@@ -30,6 +31,10 @@ export const decide = (command: SubjectCommand, state: SubjectState, context: De
       return requestErasure(command, state, context);
     case 'confirm-erasure':
       return confirmErasure(command, state, context);
+    case 'lodge-grievance':
+      return lodgeGrievance(command, state, context);
+    case 'resolve-grievance':
+      return resolveGrievance(command, state, context);
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -723,7 +723,12 @@ describe('subject decider', () => {
 
   describe('evolve', () => {
     it('starts from an unknown subject with no purposes and no erasure', () => {
-      expect(initialSubjectState()).toEqual({ known: false, purposes: {}, erasure: { state: 'none' } });
+      expect(initialSubjectState()).toEqual({
+        known: false,
+        purposes: {},
+        erasure: { state: 'none' },
+        grievances: { open: {}, resolved: {} },
+      });
       expect(foldSubject([])).toEqual(initialSubjectState());
     });
 
@@ -743,6 +748,7 @@ describe('subject decider', () => {
           'usage-analytics': { status: 'granted', policyVersion: 'v1', since: at(2) },
         },
         erasure: { state: 'none' },
+        grievances: { open: {}, resolved: {} },
       });
     });
 
@@ -751,6 +757,7 @@ describe('subject decider', () => {
         known: true,
         purposes: {},
         erasure: { state: 'none' },
+        grievances: { open: {}, resolved: {} },
       });
     });
 

@@ -1,7 +1,8 @@
 import type { Channel, DataCategory, LegalBasis, PurposeId, RecipientKind, SubjectType } from '../catalogue.js';
+import type { GrievanceLodged, GrievanceResolved } from './grievance.events.js';
 
 /** A fact about one data subject. `occurredAt` is when it happened in the caller's world. */
-interface Fact<Type extends string, Data> {
+export interface Fact<Type extends string, Data> {
   readonly type: Type;
   readonly occurredAt: string;
   readonly data: Data;
@@ -78,7 +79,14 @@ export type DeletionCompleted = Fact<
   }
 >;
 
-export type SubjectEvent = ConsentGiven | ConsentWithdrawn | DataTransferred | DeletionRequested | DeletionCompleted;
+export type SubjectEvent =
+  | ConsentGiven
+  | ConsentWithdrawn
+  | DataTransferred
+  | DeletionRequested
+  | DeletionCompleted
+  | GrievanceLodged
+  | GrievanceResolved;
 export type SubjectEventType = SubjectEvent['type'];
 
 export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
@@ -87,6 +95,8 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'data-transferred',
   'deletion-requested',
   'deletion-completed',
+  'grievance-lodged',
+  'grievance-resolved',
 ];
 
 export const isSubjectEventType = (type: string): type is SubjectEventType =>

@@ -1,4 +1,5 @@
 import type { PurposeId } from '../catalogue.js';
+import { evolveGrievances, noGrievances, type GrievancesState } from './grievance.state.js';
 import type { SubjectEvent } from './subject.events.js';
 
 export interface PurposeConsent {
@@ -30,9 +31,15 @@ export interface SubjectState {
   readonly known: boolean;
   readonly purposes: Readonly<Partial<Record<PurposeId, PurposeConsent>>>;
   readonly erasure: ErasureState;
+  readonly grievances: GrievancesState;
 }
 
-export const initialSubjectState = (): SubjectState => ({ known: false, purposes: {}, erasure: { state: 'none' } });
+export const initialSubjectState = (): SubjectState => ({
+  known: false,
+  purposes: {},
+  erasure: { state: 'none' },
+  grievances: noGrievances(),
+});
 
 export const grantedPurposes = (state: SubjectState): PurposeId[] =>
   (Object.entries(state.purposes) as [PurposeId, PurposeConsent][])
@@ -96,6 +103,9 @@ export const evolve = (state: SubjectState, event: SubjectEvent): SubjectState =
         },
       };
     }
+    case 'grievance-lodged':
+    case 'grievance-resolved':
+      return { ...state, known: true, grievances: evolveGrievances(state.grievances, event) };
     default: {
       const unreachable: never = event;
       return unreachable;

@@ -101,17 +101,20 @@ const mongoUrl = process.env['MONGODB_URL'];
 const backends: [string, () => Backend][] = [['SQLite', sqliteBackend]];
 if (mongoUrl) backends.push(['MongoDB', () => mongoBackend(mongoUrl)]);
 
-/** Consents, transfers and an erasure for several subjects, as NewEvents per stream. */
+/** Consents, transfers, a grievance and an erasure for several subjects, as NewEvents per stream. */
 const someFacts = (subjects = 3): { streamId: string; events: NewEvent[] }[] => {
   const log = aGlobalLog();
   const toNew = ({ id, type, occurredAt, recordedAt, data, metadata }: StoredEvent): NewEvent => ({ id, type, occurredAt, recordedAt, data, metadata });
   return Array.from({ length: subjects }, () => {
     const subject = aSubjectStream({ log });
+    const grievance = subject.grievanceLodged();
     const request = subject.deletionRequested({ systems: ['crm', 'backups'] });
     const events = [
       subject.consentGiven(),
       subject.dataTransferred(),
       subject.dataTransferred(),
+      grievance,
+      subject.grievanceResolved({ grievanceId: grievance.data.grievanceId }),
       request,
       subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm', remainingSystems: ['backups'] }),
     ];

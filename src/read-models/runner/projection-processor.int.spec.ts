@@ -10,6 +10,7 @@ import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.j
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
 import type { ErasureDocument } from '../erasure-monitor/erasure-monitor.projection.js';
 import { erasureMonitorProjection } from '../erasure-monitor/erasure-monitor.projection.js';
+import { grievanceMonitorProjection } from '../grievance-monitor/grievance-monitor.projection.js';
 import type { Projection } from '../projection.js';
 import { PROJECTIONS } from '../projections.js';
 import { subjectHistoryProjection } from '../subject-history/subject-history.projection.js';
@@ -36,7 +37,8 @@ const documentsOf = (store: ReadStore, projection: Projection): Promise<ReadDocu
 
 /**
  * Two subjects of one tenant on one global log: Alice consents, is sent data, asks for
- * erasure and has it confirmed in both systems; Bob consents and is sent data.
+ * erasure and has it confirmed in both systems; Bob consents, is sent data, and has a
+ * grievance lodged and resolved.
  */
 const aTwoSubjectHistory = () => {
   const log = aGlobalLog();
@@ -45,9 +47,11 @@ const aTwoSubjectHistory = () => {
   // Built in log order: each builder call takes the next global position.
   const events: StoredEvent[] = [alice.consentGiven(), bob.consentGiven(), alice.dataTransferred()];
   const request = alice.deletionRequested({ systems: ['crm', 'backups'] });
+  events.push(request, bob.dataTransferred());
+  const grievance = bob.grievanceLodged();
   events.push(
-    request,
-    bob.dataTransferred(),
+    grievance,
+    bob.grievanceResolved({ grievanceId: grievance.data.grievanceId }),
     alice.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm', remainingSystems: ['backups'] }),
     alice.deletionCompleted({ deletionId: request.data.deletionId, system: 'backups' }),
   );
@@ -64,14 +68,15 @@ describe('applying a batch of events to a projection', () => {
       for (const projection of PROJECTIONS) await applyBatch(projection, store, events);
 
       expect(await store.count(subjectStatusProjection.collection.name)).toBe(2);
-      expect(await store.count(subjectHistoryProjection.collection.name)).toBe(7);
+      expect(await store.count(subjectHistoryProjection.collection.name)).toBe(9);
       expect(await store.count(transferRegisterProjection.collection.name)).toBe(2);
       expect(await store.count(erasureMonitorProjection.collection.name)).toBe(1);
+      expect(await store.count(grievanceMonitorProjection.collection.name)).toBe(1);
       const statuses = await store.find<SubjectStatusDocument>(subjectStatusProjection.collection.name, { orderBy: ['subjectId'] });
       expect(statuses.map((status) => [status.subjectId, status.eventCount]).sort()).toEqual(
         [
           [alice.subjectId, 5],
-          [bob.subjectId, 2],
+          [bob.subjectId, 4],
         ].sort(),
       );
       const erasure = await store.get<ErasureDocument>(erasureMonitorProjection.collection.name, deletionId);

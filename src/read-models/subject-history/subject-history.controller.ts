@@ -38,6 +38,11 @@ const COLUMNS: CsvColumn<HistoryEntryDocument>[] = [
   'system',
   'evidence',
   'reason',
+  'grievanceId',
+  'category',
+  'outcome',
+  'resolvedOnTime',
+  'grievanceDescription',
   'actor',
 ].map((field) => ({ header: field, value: (entry: HistoryEntryDocument) => entry[field] }));
 

@@ -1,6 +1,7 @@
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { DocumentBody, Projection } from '../projection.js';
 import { asSubjectEvent, type StoredSubjectEvent } from '../shared/subject-event.js';
+import { grievanceEntry } from './grievance-entries.js';
 
 /**
  * One fact of a subject's regulator-facing timeline: a sentence in plain words, plus the
@@ -33,6 +34,12 @@ export interface HistoryEntryDocument extends ReadDocument {
   readonly system: string | null;
   readonly evidence: string | null;
   readonly reason: string | null;
+  readonly grievanceId: string | null;
+  readonly category: string | null;
+  readonly outcome: string | null;
+  readonly resolvedOnTime: boolean | null;
+  /** The subject's own words (personal data), verbatim from the event's `description`. */
+  readonly grievanceDescription: string | null;
   readonly actor: string;
 }
 
@@ -55,6 +62,11 @@ const EMPTY = {
   system: null,
   evidence: null,
   reason: null,
+  grievanceId: null,
+  category: null,
+  outcome: null,
+  resolvedOnTime: null,
+  grievanceDescription: null,
 } as const;
 
 const list = (items: readonly string[]): string => items.join(', ');
@@ -122,6 +134,9 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
         systems: event.data.remainingSystems,
         evidence: event.data.evidence ?? null,
       };
+    case 'grievance-lodged':
+    case 'grievance-resolved':
+      return grievanceEntry(event);
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -132,7 +147,15 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
 export const subjectHistoryProjection: Projection<HistoryEntryDocument> = {
   name: 'subject-history',
   collection: { name: 'subject_history', indexes: [['tenantId', 'subjectId', 'globalPosition']] },
-  handles: ['consent-given', 'consent-withdrawn', 'data-transferred', 'deletion-requested', 'deletion-completed'],
+  handles: [
+    'consent-given',
+    'consent-withdrawn',
+    'data-transferred',
+    'deletion-requested',
+    'deletion-completed',
+    'grievance-lodged',
+    'grievance-resolved',
+  ],
   documentId: (event) => event.id,
   evolve: (current, stored) => {
     const event = asSubjectEvent(stored);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { documentAfter } from '../../../test/support/fold-projection.js';
 import { aSubjectStream } from '../../../test/support/stored-events.js';
@@ -24,6 +25,11 @@ const NOTHING_SPECIFIC = {
   system: null,
   evidence: null,
   reason: null,
+  grievanceId: null,
+  category: null,
+  outcome: null,
+  resolvedOnTime: null,
+  grievanceDescription: null,
 };
 
 /** The fields every entry takes from the event's envelope. */
@@ -254,6 +260,79 @@ describe('subject-history projection', () => {
       expect(entry?.description).toContain('complete in every system');
       expect(entry?.systems).toEqual([]);
       expect(entry?.evidence).toBeNull();
+    });
+  });
+
+  describe('when a grievance was lodged', () => {
+    it('records the grievance, category, channel and deadline in words, and the description verbatim in its own field', () => {
+      const description = 'Agent shared my call recording, "without asking"; please stop.';
+      const lodged = aSubjectStream().grievanceLodged({
+        category: 'transfer',
+        channel: 'phone',
+        dueAt: '2026-02-28T09:00:00.000Z',
+        description,
+      });
+
+      const entry = entryOf(lodged);
+
+      expect(entry).toEqual({
+        ...envelopeOf(lodged),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        grievanceId: lodged.data.grievanceId,
+        category: 'transfer',
+        channel: 'phone',
+        dueAt: '2026-02-28T09:00:00.000Z',
+        grievanceDescription: description,
+      });
+      for (const fact of ['Grievance', 'transfer', 'phone', '2026-02-28T09:00:00.000Z']) {
+        expect(entry?.description).toContain(fact);
+      }
+      // The subject's own words are never composed into the sentence.
+      expect(entry?.description).not.toContain('call recording');
+    });
+
+    it('has a null grievance description when none was given', () => {
+      const lodged = aSubjectStream().grievanceLodged();
+
+      expect(entryOf(lodged)?.grievanceDescription).toBeNull();
+    });
+  });
+
+  describe('when a grievance was resolved', () => {
+    it('records the grievance, outcome, deadline and whether it was on time, in words too', () => {
+      const subject = aSubjectStream();
+      const lodged = subject.grievanceLodged();
+      const resolved = subject.grievanceResolved({
+        grievanceId: lodged.data.grievanceId,
+        outcome: 'partially-upheld',
+        dueAt: lodged.data.dueAt,
+        resolvedOnTime: true,
+      });
+
+      const entry = entryOf(resolved);
+
+      expect(entry).toEqual({
+        ...envelopeOf(resolved),
+        ...NOTHING_SPECIFIC,
+        description: expect.any(String),
+        grievanceId: lodged.data.grievanceId,
+        outcome: 'partially-upheld',
+        dueAt: lodged.data.dueAt,
+        resolvedOnTime: true,
+      });
+      for (const fact of ['Grievance resolved', 'partially-upheld', 'on time', lodged.data.dueAt]) {
+        expect(entry?.description).toContain(fact);
+      }
+    });
+
+    it('says when it was resolved late', () => {
+      const resolved = aSubjectStream().grievanceResolved({ grievanceId: randomUUID(), resolvedOnTime: false });
+
+      const entry = entryOf(resolved);
+
+      expect(entry?.resolvedOnTime).toBe(false);
+      expect(entry?.description).toContain('late');
     });
   });
 });

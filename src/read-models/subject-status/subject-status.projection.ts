@@ -88,6 +88,8 @@ export const evolveSubjectStatus = (
       return { ...next, purposes };
     }
     case 'data-transferred':
+    case 'grievance-lodged':
+    case 'grievance-resolved':
       return next;
     case 'deletion-requested':
       return {
@@ -128,7 +130,16 @@ export const evolveSubjectStatus = (
 export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
   collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId']] },
-  handles: ['consent-given', 'consent-withdrawn', 'data-transferred', 'deletion-requested', 'deletion-completed'],
+  // Grievances change no status field, but a subject known only by a grievance is still known.
+  handles: [
+    'consent-given',
+    'consent-withdrawn',
+    'data-transferred',
+    'deletion-requested',
+    'deletion-completed',
+    'grievance-lodged',
+    'grievance-resolved',
+  ],
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),
   evolve: evolveSubjectStatus,
 };

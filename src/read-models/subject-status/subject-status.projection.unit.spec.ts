@@ -185,6 +185,17 @@ describe('subject-status projection', () => {
       expect(status?.lastOccurredAt).toBe('2026-02-01T10:00:00.000Z');
     });
 
+    it('knows a subject from a grievance alone, and counts grievances without changing purposes or erasure', () => {
+      const subject = aSubjectStream();
+      const lodged = subject.grievanceLodged();
+
+      const known = given([]).when(lodged);
+      const status = given([lodged]).when(subject.grievanceResolved({ grievanceId: lodged.data.grievanceId }));
+
+      expect(known).toMatchObject({ tenantId: subject.tenantId, subjectId: subject.subjectId, eventCount: 1, purposes: {} });
+      expect(status).toMatchObject({ eventCount: 2, purposes: {}, erasure: { state: 'none', deletionId: null } });
+    });
+
     it('makes no document of an event that is no subject event', () => {
       const subject = aSubjectStream();
       const other = subject.otherEvent('something-else', { anything: true });

@@ -1,0 +1,22 @@
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
+import { FreshnessQuery, PagedQuery } from '../shared/read-queries.dto.js';
+
+export const GRIEVANCE_STATES = ['open', 'overdue', 'resolved'] as const;
+export type GrievanceStateFilter = (typeof GRIEVANCE_STATES)[number];
+
+export class GrievancesQuery extends PagedQuery {
+  @IsOptional()
+  @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
+  tenantId?: string;
+
+  @IsOptional()
+  @IsIn(GRIEVANCE_STATES, { message: `state must be one of: ${GRIEVANCE_STATES.join(', ')}` })
+  state?: GrievanceStateFilter;
+}
+
+export class GrievanceSummaryQuery extends FreshnessQuery {
+  @IsOptional()
+  @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
+  tenantId?: string;
+}
