@@ -1,3 +1,4 @@
+import { UTCDate } from '@date-fns/utc';
 import { addMonths } from 'date-fns';
 import { LedgerError, validationFailed } from '../ledger-error.js';
 import type { LodgeGrievance, ResolveGrievance } from './grievance.commands.js';
@@ -13,18 +14,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * when LEDGER_GRIEVANCE_DAYS sets a fixed period.
  */
 export const grievanceDueAt = (receivedAt: string, days: number | undefined): string => {
-  const received = new Date(receivedAt);
+  const received = new UTCDate(receivedAt);
   if (days !== undefined) return new Date(received.getTime() + days * DAY_MS).toISOString();
-  // date-fns counts months on the calendar of the process's time zone. The month is added
-  // to the UTC calendar date alone, held at local noon (never inside a daylight-saving
-  // gap), and the UTC time of day is put back: the same deadline whatever TZ the ledger runs in.
-  const [year, month, day] = [received.getUTCFullYear(), received.getUTCMonth(), received.getUTCDate()];
-  const noon = new Date(0);
-  noon.setFullYear(year, month, day);
-  noon.setHours(12, 0, 0, 0);
-  const due = addMonths(noon, 1);
-  const timeOfDay = received.getTime() - new Date(0).setUTCFullYear(year, month, day);
-  return new Date(new Date(0).setUTCFullYear(due.getFullYear(), due.getMonth(), due.getDate()) + timeOfDay).toISOString();
+  // UTCDate makes date-fns count months on the UTC calendar, whatever TZ the process has.
+  return addMonths(received, 1).toISOString();
 };
 
 /**
