@@ -1,5 +1,8 @@
 import { merkleLeavesProjection } from '../evidence/merkle-leaves.projection.js';
 import { erasureMonitorProjection } from './erasure-monitor/erasure-monitor.projection.js';
+import { consentGrantsProjection } from './consent-grants/consent-grants.projection.js';
+import { policyNoticesProjection } from './policy-register/policy-notices.projection.js';
+import { policyRegisterProjection } from './policy-register/policy-register.projection.js';
 import type { Projection } from './projection.js';
 import { subjectHistoryProjection } from './subject-history/subject-history.projection.js';
 import { subjectStatusProjection } from './subject-status/subject-status.projection.js';
@@ -12,6 +15,9 @@ export const PROJECTIONS: readonly Projection[] = [
   transferRegisterProjection,
   erasureMonitorProjection,
   merkleLeavesProjection,
+  consentGrantsProjection,
+  policyRegisterProjection,
+  policyNoticesProjection,
 ] as readonly Projection[];
 
 export const projectionNamed = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);

@@ -3,6 +3,8 @@ import { EvidenceCoreModule } from '../evidence/evidence-core.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { PoliciesController } from './policy-register/policies.controller.js';
+import { ReConsentController } from './re-consent/re-consent.controller.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
 import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
@@ -12,7 +14,15 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
 @Module({
   imports: [StoresModule, EvidenceCoreModule],
   // The history route is registered before the status route's parameter could swallow it.
-  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, HealthController],
+  controllers: [
+    SubjectHistoryController,
+    SubjectStatusController,
+    TransferRegisterController,
+    ErasuresController,
+    HealthController,
+    PoliciesController,
+    ReConsentController,
+  ],
   providers: [ProjectionRunner, ReadFreshness],
   exports: [ReadFreshness],
 })

@@ -51,4 +51,10 @@ export interface DecisionContext {
   readonly newId: string;
   readonly erasureDays: number;
   readonly erasureSystems: readonly string[];
+  /**
+   * The policy versions the tenant has published (read from its policy stream by the write
+   * path), which a consent must name; null or absent while it has published none, when any
+   * version label is accepted.
+   */
+  readonly publishedPolicyVersions?: readonly string[] | null;
 }
