@@ -15,9 +15,11 @@ export const ERROR_STATUS = {
   'subject-erased': 409,
   'grievance-already-resolved': 409,
   'concurrent-modification': 409,
+  'policy-version-exists': 409,
   'payload-too-large': 413,
   'unknown-system': 422,
   'idempotency-key-reused': 422,
+  'unknown-policy-version': 422,
   'store-unavailable': 503,
   'read-model-lagging': 503,
 } as const;

@@ -7,3 +7,18 @@ export const SUBJECT_STREAM_CATEGORY = 'subject';
 
 export const subjectStreamId = (tenantId: string, subjectId: string): string =>
   `${SUBJECT_STREAM_CATEGORY}-${encodeURIComponent(tenantId)}/${encodeURIComponent(subjectId)}`;
+
+/**
+ * A tenant's policy publications: one small stream per tenant, read in full by every
+ * consent command to learn the published versions. Notices go elsewhere (below) so that
+ * however many are sent, consent never reads them.
+ */
+export const POLICY_STREAM_CATEGORY = 'policy';
+
+export const policyStreamId = (tenantId: string): string => `${POLICY_STREAM_CATEGORY}-${encodeURIComponent(tenantId)}`;
+
+/** The notices sent about one policy version of one tenant, escaped like subject streams. */
+export const POLICY_NOTICE_STREAM_CATEGORY = 'policynotice';
+
+export const policyNoticeStreamId = (tenantId: string, version: string): string =>
+  `${POLICY_NOTICE_STREAM_CATEGORY}-${encodeURIComponent(tenantId)}/${encodeURIComponent(version)}`;

@@ -22,6 +22,14 @@ export interface Projection<D extends ReadDocument = ReadDocument> {
   readonly handles: readonly string[] | 'all';
   /** The key of the document this event changes, or null when it changes none. */
   documentId(event: StoredEvent): string | null;
-  /** Pure: the next document (null keeps the current one as it is). */
-  evolve(current: D | null, event: StoredEvent): DocumentBody<D> | null;
+  /**
+   * For a projection whose events may change several documents (a consent to three
+   * purposes: three grant documents): their keys, used by the runner instead of `documentId`.
+   */
+  documentIds?(event: StoredEvent): readonly string[];
+  /**
+   * Pure: the next document (null keeps the current one as it is). The runner passes the
+   * key of the document being evolved, which tells a `documentIds` projection which one.
+   */
+  evolve(current: D | null, event: StoredEvent, id?: string): DocumentBody<D> | null;
 }

@@ -1,5 +1,8 @@
 import { merkleLeavesProjection } from '../evidence/merkle-leaves.projection.js';
 import { erasureMonitorProjection } from './erasure-monitor/erasure-monitor.projection.js';
+import { consentGrantsProjection } from './consent-grants/consent-grants.projection.js';
+import { policyNoticesProjection } from './policy-register/policy-notices.projection.js';
+import { policyRegisterProjection } from './policy-register/policy-register.projection.js';
 import { grievanceMonitorProjection } from './grievance-monitor/grievance-monitor.projection.js';
 import type { Projection } from './projection.js';
 import { subjectHistoryProjection } from './subject-history/subject-history.projection.js';
@@ -14,6 +17,9 @@ export const PROJECTIONS: readonly Projection[] = [
   erasureMonitorProjection,
   grievanceMonitorProjection,
   merkleLeavesProjection,
+  consentGrantsProjection,
+  policyRegisterProjection,
+  policyNoticesProjection,
 ] as readonly Projection[];
 
 export const projectionNamed = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);

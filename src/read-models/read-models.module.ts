@@ -4,6 +4,8 @@ import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { GrievancesController } from './grievance-monitor/grievances.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { PoliciesController } from './policy-register/policies.controller.js';
+import { ReConsentController } from './re-consent/re-consent.controller.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
 import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
@@ -13,7 +15,16 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
 @Module({
   imports: [StoresModule, EvidenceCoreModule],
   // The history route is registered before the status route's parameter could swallow it.
-  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, GrievancesController, HealthController],
+  controllers: [
+    SubjectHistoryController,
+    SubjectStatusController,
+    TransferRegisterController,
+    ErasuresController,
+    GrievancesController,
+    HealthController,
+    PoliciesController,
+    ReConsentController,
+  ],
   providers: [ProjectionRunner, ReadFreshness],
   exports: [ReadFreshness],
 })

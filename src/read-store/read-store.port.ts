@@ -17,9 +17,14 @@ export interface ReadDocument {
   readonly [field: string]: unknown;
 }
 
+/**
+ * `nin` (on a scalar field): its value is none of these. A missing or null field matches
+ * unless null is listed, as in MongoDB; an empty list matches every document.
+ */
 export type Condition =
   | { readonly eq: Scalar }
   | { readonly in: readonly Scalar[] }
+  | { readonly nin: readonly Scalar[] }
   | { readonly contains: Scalar }
   | { readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { LeaseLostError, type ReadDocument, type ReadStore } from '../../src/read-store/read-store.port.js';
+import { LeaseLostError, type ReadDocument, type ReadStore, type Where } from '../../src/read-store/read-store.port.js';
 
 /**
  * The read-store port's contract. Every adapter runs this same suite: call it once per
@@ -84,6 +84,25 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
         expect(ids(await store.find(collection, { where: { done: true } }))).toEqual(['4']);
         expect(ids(await store.find(collection, { where: { country: { in: [] } } }))).toEqual([]);
         expect(ids(await store.find(collection, { where: { state: 'open', dueAt: { lt: '2026-01-06T00:00:00.000Z' } } }))).toEqual(['2']);
+      });
+
+      it('filters by not-in: none of the values, a missing or null field matching unless null is listed', async () => {
+        await store.putMany(collection, [doc('5', 5, { tenantId: 'acme', country: null, done: null })]);
+        const notIn = async (where: Where) => ids(await store.find(collection, { where }));
+        expect(await notIn({ country: { nin: ['SG'] } })).toEqual(['2', '4', '5']);
+        expect(await notIn({ country: { nin: ['SG', 'IN', 'US'] } })).toEqual(['5']);
+        expect(await notIn({ country: { nin: ['SG', null] } })).toEqual(['2', '4']);
+        expect(await notIn({ country: { nin: [] } })).toEqual(['1', '2', '3', '4', '5']);
+        expect(await notIn({ tenantId: 'acme', country: { nin: ['IN'] } })).toEqual(['1', '4', '5']);
+        expect(await notIn({ hours: { nin: [1, 10] } })).toEqual(['1', '4', '5']);
+        // `done` is true on 4, null on 5 and missing on the rest.
+        expect(await notIn({ done: { nin: [true] } })).toEqual(['1', '2', '3', '5']);
+        expect(await notIn({ done: { nin: [null] } })).toEqual(['4']);
+        expect(await notIn({ done: { nin: [null, true] } })).toEqual([]);
+        expect(await store.count(collection, { tenantId: 'acme', country: { nin: ['SG', 'US'] } })).toBe(2);
+        // With sorting and keyset paging, as a paged read uses it.
+        const page = await store.find(collection, { where: { country: { nin: ['IN'] } }, orderBy: ['at'], limit: 2, after: ['2026-01-01T00:00:00.000Z', '1'] });
+        expect(ids(page)).toEqual(['3', '4']);
       });
 
       it('sorts by fields then _id, both ways', async () => {

@@ -10,7 +10,7 @@ import { caughtUp, csvObjects, eventIds, lastPosition, type HealthAnswer } from 
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { TestClock } from '../support/test-clock.js';
 
-const PROJECTIONS = ['erasure-monitor', 'grievance-monitor', 'merkle-leaves', 'subject-history', 'subject-status', 'transfer-register'];
+const PROJECTIONS = ALL_PROJECTIONS.map((projection) => projection.name).sort();
 const ENV = { LEDGER_ERASURE_SYSTEMS: 'crm,backups', LEDGER_ERASURE_DAYS: '10' };
 
 describe('read models across restarts', () => {

@@ -6,7 +6,10 @@ import { validationFailed } from '../../domain/ledger-error.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
-import type { SubjectParams } from '../../http/subject-params.dto.js';
+import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
+import type { SubjectParams, TenantParams } from '../../http/subject-params.dto.js';
+import type { PolicyCommandRequest } from '../policy/policy-command-executor.js';
+import type { CommandContext } from './command-context.js';
 import type { SubjectCommandRequest } from './subject-command-executor.js';
 
 /** How far ahead of our clock a caller's `occurredAt` may be (clock skew), per api.md. */
@@ -32,27 +35,46 @@ export class CommandRequestFactory {
     command: SubjectCommand,
     occurredAt: string | undefined,
   ): SubjectCommandRequest {
+    return { ...this.context(params.tenantId, request, occurredAt), subjectId: params.subjectId, command };
+  }
+
+  /** The same for a command about the tenant itself (its policy versions and notices). */
+  buildPolicy(
+    params: TenantParams,
+    request: FastifyRequest,
+    command: PolicyCommand,
+    occurredAt: string | undefined,
+    /** The body field the time came in (a notice's `sentAt`), named by a refusal. */
+    occurredAtField = 'occurredAt',
+  ): PolicyCommandRequest {
+    return { ...this.context(params.tenantId, request, occurredAt, occurredAtField), command };
+  }
+
+  private context(
+    tenantId: string,
+    request: FastifyRequest,
+    occurredAt: string | undefined,
+    occurredAtField = 'occurredAt',
+  ): CommandContext {
     const key = header(request, 'idempotency-key');
     const actor = header(request, 'x-actor');
     const correlationId = header(request, 'x-correlation-id');
     return {
       commandId: this.ids.newId(),
-      tenantId: params.tenantId,
-      subjectId: params.subjectId,
-      command,
-      occurredAt: this.occurredAt(occurredAt),
+      tenantId,
+      occurredAt: this.occurredAt(occurredAt, occurredAtField),
       actor: actor ?? 'unidentified-caller',
       correlationId: correlationId ?? this.ids.newId(),
       idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(request) },
     };
   }
 
-  private occurredAt(value: string | undefined): string | undefined {
+  private occurredAt(value: string | undefined, field: string): string | undefined {
     if (value === undefined) return undefined;
     const at = Date.parse(value);
-    if (Number.isNaN(at)) throw validationFailed([{ field: 'occurredAt', message: 'occurredAt is not a real date-time' }]);
+    if (Number.isNaN(at)) throw validationFailed([{ field, message: `${field} is not a real date-time` }]);
     if (at - this.clock.now().getTime() > MAX_FUTURE_SKEW_MS) {
-      throw validationFailed([{ field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' }]);
+      throw validationFailed([{ field, message: `${field} must not be more than 5 minutes in the future` }]);
     }
     return new Date(at).toISOString();
   }

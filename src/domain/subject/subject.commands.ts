@@ -61,4 +61,10 @@ export interface DecisionContext {
   readonly erasureSystems: readonly string[];
   /** LEDGER_GRIEVANCE_DAYS; undefined: a grievance is due one calendar month after receipt. */
   readonly grievanceDays?: number | undefined;
+  /**
+   * The policy versions the tenant has published (read from its policy stream by the write
+   * path), which a consent must name; null or absent while it has published none, when any
+   * version label is accepted.
+   */
+  readonly publishedPolicyVersions?: readonly string[] | null;
 }

@@ -60,6 +60,7 @@ const giveConsent = (command: GiveConsent, state: SubjectState, context: Decisio
       `Erasure ${state.erasure.deletionId} is open; consent cannot be given until it completes.`,
     );
   }
+  refuseUnpublishedVersion(command, context);
   const changed = unique(command.purposes).filter((purpose) => {
     const current = state.purposes[purpose];
     return !(current?.status === 'granted' && current.policyVersion === command.policyVersion);
@@ -78,6 +79,17 @@ const giveConsent = (command: GiveConsent, state: SubjectState, context: Decisio
       },
     },
   ];
+};
+
+/** Once a tenant publishes policies, consent is given under one of them (domain.md rule 1). */
+const refuseUnpublishedVersion = (command: GiveConsent, context: DecisionContext): void => {
+  const published = context.publishedPolicyVersions;
+  if (published === undefined || published === null || published.includes(command.policyVersion)) return;
+  throw new LedgerError(
+    'unknown-policy-version',
+    `Policy version ${command.policyVersion} is not one this tenant has published (${published.join(', ')}).`,
+    [{ field: 'policyVersion', message: `must be a published policy version: ${published.join(', ')}` }],
+  );
 };
 
 const withdrawConsent = (command: WithdrawConsent, state: SubjectState, context: DecisionContext): SubjectEvent[] => {

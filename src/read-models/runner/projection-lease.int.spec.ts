@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aGlobalLog, aSubjectStream } from '../../../test/support/stored-events.js';
+import { policyStreamId } from '../../domain/stream-id.js';
 import type { NewEvent, StoredEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { openSqliteFile } from '../../platform/sqlite-file.js';
@@ -101,11 +102,18 @@ const mongoUrl = process.env['MONGODB_URL'];
 const backends: [string, () => Backend][] = [['SQLite', sqliteBackend]];
 if (mongoUrl) backends.push(['MongoDB', () => mongoBackend(mongoUrl)]);
 
-/** Consents, transfers, a grievance and an erasure for several subjects, as NewEvents per stream. */
+/** Consents, transfers, a grievance and an erasure for several subjects, and a policy with a notice, as NewEvents per stream. */
 const someFacts = (subjects = 3): { streamId: string; events: NewEvent[] }[] => {
   const log = aGlobalLog();
   const toNew = ({ id, type, occurredAt, recordedAt, data, metadata }: StoredEvent): NewEvent => ({ id, type, occurredAt, recordedAt, data, metadata });
-  return Array.from({ length: subjects }, () => {
+  const tenant = aSubjectStream({ log });
+  const version = { version: 'v1' };
+  const policy = [
+    tenant.otherEvent('policy-published', { ...version, effectiveFrom: '2026-01-01T00:00:00.000Z', material: true, url: 'https://example.com/v1', textSha256: 'a'.repeat(64) }),
+    tenant.otherEvent('policy-notice-sent', { ...version, channel: 'email', audience: 'primary-admin', sentAt: '2026-01-02T00:00:00.000Z' }),
+  ].map((event) => ({ ...toNew(event), metadata: { ...event.metadata, subjectId: '' } }));
+  const policyFacts = [{ streamId: policyStreamId(tenant.tenantId), events: policy }];
+  return [...policyFacts, ...Array.from({ length: subjects }, () => {
     const subject = aSubjectStream({ log });
     const grievance = subject.grievanceLodged();
     const request = subject.deletionRequested({ systems: ['crm', 'backups'] });
@@ -119,7 +127,7 @@ const someFacts = (subjects = 3): { streamId: string; events: NewEvent[] }[] => 
       subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm', remainingSystems: ['backups'] }),
     ];
     return { streamId: subject.streamId, events: events.map(toNew) };
-  });
+  })];
 };
 
 const until = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {

@@ -37,6 +37,7 @@ export const applyBatch = async (
   if (events.length === 0) return;
   const relevant = events.flatMap((event) => {
     if (projection.handles !== 'all' && !projection.handles.includes(event.type)) return [];
+    if (projection.documentIds) return projection.documentIds(event).map((id) => ({ event, id }));
     const id = projection.documentId(event);
     return id === null ? [] : [{ event, id }];
   });
@@ -48,7 +49,7 @@ export const applyBatch = async (
     if (current && current._position >= event.globalPosition) continue;
     let next;
     try {
-      next = projection.evolve(current, event);
+      next = projection.evolve(current, event, id);
     } catch (error) {
       throw new ProjectionEventError(projection.name, event.id, event.globalPosition, error);
     }

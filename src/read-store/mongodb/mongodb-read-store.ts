@@ -335,6 +335,8 @@ const toFilter = (where: Where): Filter<StoredDocument> => {
       filter[field] = condition.eq;
     } else if ('in' in condition) {
       filter[field] = { $in: [...condition.in] };
+    } else if ('nin' in condition) {
+      filter[field] = { $nin: [...condition.nin] };
     } else if ('contains' in condition) {
       // On an array field, equality with a scalar matches when any element equals it.
       filter[field] = condition.contains;

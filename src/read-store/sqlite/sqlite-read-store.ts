@@ -228,6 +228,16 @@ const whereClauses = (where: Where, params: Param[]): string[] =>
       params.push(...condition.in.map(toParam));
       return [`${target} IN (${condition.in.map(() => '?').join(', ')})`];
     }
+    if ('nin' in condition) {
+      // SQL's NOT IN is never true for NULL; the port's `nin` lets a null (or missing)
+      // field through unless null is listed, as MongoDB's $nin does.
+      const values = condition.nin.filter((value) => value !== null);
+      const nullListed = values.length < condition.nin.length;
+      params.push(...values.map(toParam));
+      const notIn = values.length === 0 ? null : `${target} NOT IN (${values.map(() => '?').join(', ')})`;
+      if (nullListed) return [notIn === null ? `${target} IS NOT NULL` : `(${target} IS NOT NULL AND ${notIn})`];
+      return notIn === null ? [] : [`(${target} IS NULL OR ${notIn})`];
+    }
     if ('contains' in condition) {
       params.push(toParam(condition.contains));
       return [`EXISTS (SELECT 1 FROM json_each(doc, '$.${checkedName(field, 'field')}') WHERE json_each.value = ?)`];

@@ -1,0 +1,65 @@
+import type { ReadDocument } from '../../read-store/read-store.port.js';
+import type { Projection } from '../projection.js';
+import { asSubjectEvent } from '../shared/subject-event.js';
+
+/** Where one subject stands on one purpose: the row a re-consent list or a per-purpose count reads. */
+export interface ConsentGrantDocument extends ReadDocument {
+  readonly tenantId: string;
+  readonly subjectId: string;
+  readonly purpose: string;
+  readonly status: 'granted' | 'withdrawn';
+  /** The version the consent was given under (kept after a withdrawal, like the subject status). */
+  readonly policyVersion: string;
+  readonly since: string;
+  /** The event that put the purpose in this state: the proof. */
+  readonly eventId: string;
+}
+
+/**
+ * Key of one subject's grant of one purpose: each part URI-encoded and joined by '/', which
+ * encoding never leaves in place, so no tenant, subject or purpose can forge another's key.
+ */
+export const consentGrantKey = (tenantId: string, subjectId: string, purpose: string): string =>
+  [tenantId, subjectId, purpose].map(encodeURIComponent).join('/');
+
+const HANDLES = ['consent-given', 'consent-withdrawn'] as const;
+
+/**
+ * One document per tenant, subject and purpose, so that "who has purpose P granted" and
+ * "whose grants rest on a version other than these" are plain indexed queries.
+ */
+export const consentGrantsProjection: Projection<ConsentGrantDocument> = {
+  name: 'consent-grants',
+  collection: {
+    name: 'consent_grants',
+    indexes: [
+      // Subjects granted a purpose (counted for processing records).
+      ['tenantId', 'purpose', 'status'],
+      // Grants by version.
+      ['tenantId', 'status', 'policyVersion'],
+      // The re-consent list: granted, in subject order, paged by subject.
+      ['tenantId', 'status', 'subjectId', 'purpose'],
+    ],
+  },
+  handles: HANDLES,
+  // Every consent event names its purposes (a withdrawal of "everything" is recorded with
+  // the purposes it withdrew), so its documents are known from the event alone.
+  documentId: () => null,
+  documentIds: (event) => {
+    const subjectEvent = asSubjectEvent(event);
+    if (subjectEvent?.type !== 'consent-given' && subjectEvent?.type !== 'consent-withdrawn') return [];
+    const { tenantId, subjectId } = event.metadata;
+    return [...new Set(subjectEvent.data.purposes)].map((purpose) => consentGrantKey(tenantId, subjectId, purpose));
+  },
+  evolve: (current, stored, id) => {
+    const event = asSubjectEvent(stored);
+    if (event?.type !== 'consent-given' && event?.type !== 'consent-withdrawn') return null;
+    const { tenantId, subjectId } = stored.metadata;
+    // The runner names the document; which purpose it is follows from the event.
+    const purpose = event.data.purposes.find((p) => consentGrantKey(tenantId, subjectId, p) === id);
+    if (purpose === undefined) return null;
+    const base = { tenantId, subjectId, purpose, since: stored.occurredAt, eventId: stored.id };
+    if (event.type === 'consent-given') return { ...base, status: 'granted', policyVersion: event.data.policyVersion };
+    return { ...base, status: 'withdrawn', policyVersion: current?.policyVersion ?? '' };
+  },
+};
