@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       signingKey: undefined,
       erasureDays: 30,
       erasureSystems: ['crm', 'call-recordings', 'analytics', 'backups'],
+      jurisdiction: 'IN',
     });
   });
 
@@ -25,6 +26,7 @@ describe('configuration from the environment', () => {
       MONGODB_URL: 'mongodb://localhost:27017/ledger',
       LEDGER_ERASURE_DAYS: '14',
       LEDGER_ERASURE_SYSTEMS: ' crm , backups ',
+      LEDGER_JURISDICTION: 'de',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -34,6 +36,7 @@ describe('configuration from the environment', () => {
       mongodbUrl: 'mongodb://localhost:27017/ledger',
       erasureDays: 14,
       erasureSystems: ['crm', 'backups'],
+      jurisdiction: 'DE',
     });
   });
 
@@ -47,6 +50,8 @@ describe('configuration from the environment', () => {
     ['LEDGER_ERASURE_SYSTEMS', 'crm,crm'],
     ['EVENTSTORE_CONNECTION_STRING', 'http://localhost:2113'],
     ['MONGODB_URL', 'not a url'],
+    ['LEDGER_JURISDICTION', 'India'],
+    ['LEDGER_JURISDICTION', 'XX'],
   ])('refuses %s=%j with an error naming the variable', (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));

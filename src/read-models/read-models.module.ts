@@ -3,6 +3,7 @@ import { EvidenceCoreModule } from '../evidence/evidence-core.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { ProcessingRecordController } from './processing-record/processing-record.controller.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
 import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
@@ -12,7 +13,7 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
 @Module({
   imports: [StoresModule, EvidenceCoreModule],
   // The history route is registered before the status route's parameter could swallow it.
-  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, HealthController],
+  controllers: [SubjectHistoryController, SubjectStatusController, TransferRegisterController, ErasuresController, ProcessingRecordController, HealthController],
   providers: [ProjectionRunner, ReadFreshness],
   exports: [ReadFreshness],
 })

@@ -127,7 +127,7 @@ export const evolveSubjectStatus = (
 
 export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
-  collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId']] },
+  collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId'], ['tenantId', 'subjectType']] },
   handles: ['consent-given', 'consent-withdrawn', 'data-transferred', 'deletion-requested', 'deletion-completed'],
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),
   evolve: evolveSubjectStatus,
