@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isISO31661Alpha2 } from 'class-validator';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
 
 /** The ledger's configuration, parsed once from the environment (api.md's table). */
@@ -14,6 +15,8 @@ export interface LedgerConfig {
   readonly erasureSystems: readonly string[];
   /** Fixed days to redress a grievance; undefined: one calendar month after receipt. */
   readonly grievanceDays: number | undefined;
+  /** ISO 3166-1 alpha-2 country whose law governs the policy: transfers elsewhere are cross-border. */
+  readonly jurisdiction: string;
 }
 
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
@@ -43,6 +46,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
   erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
   grievanceDays: optionalInteger(env, 'LEDGER_GRIEVANCE_DAYS', 1, 3650),
+  jurisdiction: country(env, 'LEDGER_JURISDICTION', 'IN'),
 });
 
 const text = (env: Env, name: string): string | undefined => {
@@ -85,4 +89,10 @@ const systems = (env: Env, name: string): string[] => {
   if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid system id (lower-case letters, digits, ._-)`);
   if (new Set(list).size !== list.length) throw new ConfigError(name, 'names a system twice');
   return list;
+};
+
+const country = (env: Env, name: string, fallback: string): string => {
+  const value = (text(env, name) ?? fallback).toUpperCase();
+  if (!isISO31661Alpha2(value)) throw new ConfigError(name, `must be an ISO 3166-1 alpha-2 country code, got "${value}"`);
+  return value;
 };

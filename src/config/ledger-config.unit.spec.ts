@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
       erasureDays: 30,
       erasureSystems: ['crm', 'call-recordings', 'analytics', 'backups'],
       grievanceDays: undefined,
+      jurisdiction: 'IN',
     });
   });
 
@@ -27,6 +28,7 @@ describe('configuration from the environment', () => {
       LEDGER_ERASURE_DAYS: '14',
       LEDGER_ERASURE_SYSTEMS: ' crm , backups ',
       LEDGER_GRIEVANCE_DAYS: '90',
+      LEDGER_JURISDICTION: 'de',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -37,6 +39,7 @@ describe('configuration from the environment', () => {
       erasureDays: 14,
       erasureSystems: ['crm', 'backups'],
       grievanceDays: 90,
+      jurisdiction: 'DE',
     });
   });
 
@@ -60,6 +63,8 @@ describe('configuration from the environment', () => {
     ['LEDGER_ERASURE_SYSTEMS', 'crm,crm'],
     ['EVENTSTORE_CONNECTION_STRING', 'http://localhost:2113'],
     ['MONGODB_URL', 'not a url'],
+    ['LEDGER_JURISDICTION', 'India'],
+    ['LEDGER_JURISDICTION', 'XX'],
   ])('refuses %s=%j with an error naming the variable', (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));

@@ -4,6 +4,7 @@ import { consentGrantsProjection } from './consent-grants/consent-grants.project
 import { policyNoticesProjection } from './policy-register/policy-notices.projection.js';
 import { policyRegisterProjection } from './policy-register/policy-register.projection.js';
 import { grievanceMonitorProjection } from './grievance-monitor/grievance-monitor.projection.js';
+import { transferSummaryProjection } from './processing-record/transfer-summary.projection.js';
 import type { Projection } from './projection.js';
 import { subjectHistoryProjection } from './subject-history/subject-history.projection.js';
 import { subjectStatusProjection } from './subject-status/subject-status.projection.js';
@@ -20,6 +21,7 @@ export const PROJECTIONS: readonly Projection[] = [
   consentGrantsProjection,
   policyRegisterProjection,
   policyNoticesProjection,
+  transferSummaryProjection,
 ] as readonly Projection[];
 
 export const projectionNamed = (name: string): Projection | undefined => PROJECTIONS.find((p) => p.name === name);

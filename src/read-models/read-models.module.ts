@@ -6,6 +6,7 @@ import { GrievancesController } from './grievance-monitor/grievances.controller.
 import { HealthController } from './health/health.controller.js';
 import { PoliciesController } from './policy-register/policies.controller.js';
 import { ReConsentController } from './re-consent/re-consent.controller.js';
+import { ProcessingRecordController } from './processing-record/processing-record.controller.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
 import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
@@ -24,6 +25,7 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
     HealthController,
     PoliciesController,
     ReConsentController,
+    ProcessingRecordController,
   ],
   providers: [ProjectionRunner, ReadFreshness],
   exports: [ReadFreshness],

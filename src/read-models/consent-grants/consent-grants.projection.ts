@@ -1,3 +1,4 @@
+import { PURPOSES } from '../../domain/catalogue.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
 import { asSubjectEvent } from '../shared/subject-event.js';
@@ -7,7 +8,8 @@ export interface ConsentGrantDocument extends ReadDocument {
   readonly tenantId: string;
   readonly subjectId: string;
   readonly purpose: string;
-  readonly status: 'granted' | 'withdrawn';
+  /** `erased`: the subject's erasure completed in every system; its data is no longer processed. */
+  readonly status: 'granted' | 'withdrawn' | 'erased';
   /** The version the consent was given under (kept after a withdrawal, like the subject status). */
   readonly policyVersion: string;
   readonly since: string;
@@ -22,7 +24,10 @@ export interface ConsentGrantDocument extends ReadDocument {
 export const consentGrantKey = (tenantId: string, subjectId: string, purpose: string): string =>
   [tenantId, subjectId, purpose].map(encodeURIComponent).join('/');
 
-const HANDLES = ['consent-given', 'consent-withdrawn'] as const;
+const HANDLES = ['consent-given', 'consent-withdrawn', 'deletion-completed'] as const;
+
+const isFinalCompletion = (event: ReturnType<typeof asSubjectEvent>): boolean =>
+  event?.type === 'deletion-completed' && event.data.remainingSystems.length === 0;
 
 /**
  * One document per tenant, subject and purpose, so that "who has purpose P granted" and
@@ -47,12 +52,18 @@ export const consentGrantsProjection: Projection<ConsentGrantDocument> = {
   documentId: () => null,
   documentIds: (event) => {
     const subjectEvent = asSubjectEvent(event);
+    // The last confirmation of an erasure names no purposes: it may touch any of the
+    // catalogue's (evolve leaves the ones the subject never had alone).
+    if (isFinalCompletion(subjectEvent)) {
+      return PURPOSES.map((purpose) => consentGrantKey(event.metadata.tenantId, event.metadata.subjectId, purpose));
+    }
     if (subjectEvent?.type !== 'consent-given' && subjectEvent?.type !== 'consent-withdrawn') return [];
     const { tenantId, subjectId } = event.metadata;
     return [...new Set(subjectEvent.data.purposes)].map((purpose) => consentGrantKey(tenantId, subjectId, purpose));
   },
   evolve: (current, stored, id) => {
     const event = asSubjectEvent(stored);
+    if (isFinalCompletion(event)) return current === null ? null : { ...current, status: 'erased', since: stored.occurredAt, eventId: stored.id };
     if (event?.type !== 'consent-given' && event?.type !== 'consent-withdrawn') return null;
     const { tenantId, subjectId } = stored.metadata;
     // The runner names the document; which purpose it is follows from the event.

@@ -81,13 +81,30 @@ describe('consent-grants projection', () => {
     expect(consentGrantKey('a', 'b', 'c/d')).not.toBe(consentGrantKey('a', 'b/c', 'd'));
   });
 
+  describe('when the subject\'s erasure completes in every system', () => {
+    it('marks each purpose the subject had as erased, and creates none it never had', () => {
+      const log = aGlobalLog();
+      const subject = aSubjectStream({ log });
+      const given = subject.consentGiven({ purposes: ['crm-access'] });
+      const withdrawn = subject.consentWithdrawn({ purposes: ['crm-access'] });
+      const done = subject.deletionCompleted({ deletionId: randomUUID(), system: 'crm', remainingSystems: [] });
+      const crm = consentGrantKey(subject.tenantId, subject.subjectId, 'crm-access');
+      const current = { ...projection.evolve(null, given, crm)!, _id: crm, _position: given.globalPosition };
+      const afterWithdrawal = { ...projection.evolve(current, withdrawn, crm)!, _id: crm, _position: withdrawn.globalPosition };
+
+      expect(projection.documentIds?.(done)).toContain(crm);
+      expect(projection.evolve(afterWithdrawal, done, crm)).toMatchObject({ status: 'erased', policyVersion: given.data.policyVersion, eventId: done.id });
+      expect(projection.evolve(null, done, consentGrantKey(subject.tenantId, subject.subjectId, 'usage-analytics'))).toBeNull();
+    });
+  });
+
   it('touches nothing for other events, or for a key the event does not name', () => {
     const log = aGlobalLog();
     const subject = aSubjectStream({ log });
     const others = [
       subject.dataTransferred(),
       subject.deletionRequested(),
-      subject.deletionCompleted({ deletionId: randomUUID(), system: 'crm' }),
+      subject.deletionCompleted({ deletionId: randomUUID(), system: 'crm', remainingSystems: ['backups'] }),
       subject.otherEvent('policy-published', { version: 'v1' }),
     ];
     for (const event of others) {

@@ -129,7 +129,7 @@ export const evolveSubjectStatus = (
 
 export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
-  collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId']] },
+  collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId'], ['tenantId', 'subjectType']] },
   // Grievances change no status field, but a subject known only by a grievance is still known.
   handles: [
     'consent-given',
