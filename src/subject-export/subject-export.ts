@@ -7,7 +7,8 @@ import type { DocumentBody } from '../read-models/projection.js';
 /**
  * Everything the ledger holds about one subject, for an access request: built from the
  * subject's own events (the source of truth), not from read models, so nothing a
- * projection dropped or has not yet applied can be missing.
+ * projection dropped or has not yet applied can be missing. The events come with their
+ * personal values already opened (or "[erased]" after shredding) by the caller.
  */
 export const buildSubjectExport = (tenantId: string, subjectId: string, events: readonly StoredEvent[], now: Date) => {
   const consents = [];
@@ -51,6 +52,7 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
           confirmations: [],
           completedAt: null,
           completedOnTime: null,
+          shreddedAt: null,
         });
         break;
       case 'deletion-completed': {
@@ -61,6 +63,11 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
           erasure.completedAt = event.data.completedAt;
           erasure.completedOnTime = event.data.completedAt <= erasure.dueAt;
         }
+        break;
+      }
+      case 'subject-data-shredded': {
+        const erasure = erasures.get(event.data.deletionId);
+        if (erasure) erasure.shreddedAt = event.data.shreddedAt;
         break;
       }
       default: {
@@ -96,6 +103,8 @@ interface ErasureEntry {
   confirmations: { system: string; completedAt: string; evidence: string | null; eventId: string }[];
   completedAt: string | null;
   completedOnTime: boolean | null;
+  /** When the subject's data key was destroyed after this erasure (its personal values now read "[erased]"). */
+  shreddedAt: string | null;
 }
 
 /** The recipients an access right requires: who received data, of which kind, where, what, and when. */

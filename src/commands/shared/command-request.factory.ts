@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import { validationFailed } from '../../domain/ledger-error.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
+import { deriveKey, MASTER_KEY, type MasterKey } from '../../privacy/master-key.js';
 import type { SubjectParams } from '../../http/subject-params.dto.js';
 import type { SubjectCommandRequest } from './subject-command-executor.js';
 
@@ -21,10 +22,15 @@ const HEADER_TOKEN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class CommandRequestFactory {
+  private readonly fingerprintKey: Buffer;
+
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+    @Inject(MASTER_KEY) masterKey: MasterKey,
+  ) {
+    this.fingerprintKey = deriveKey(masterKey, 'idempotency fingerprint');
+  }
 
   build(
     params: SubjectParams,
@@ -43,7 +49,7 @@ export class CommandRequestFactory {
       occurredAt: this.occurredAt(occurredAt),
       actor: actor ?? 'unidentified-caller',
       correlationId: correlationId ?? this.ids.newId(),
-      idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(request) },
+      idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(this.fingerprintKey, request) },
     };
   }
 
@@ -67,8 +73,13 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return value;
 };
 
-/** Same key + same method, path and body (canonical JSON, RFC 8785) = the same request. */
-const fingerprint = (request: FastifyRequest): string =>
-  createHash('sha256')
+/**
+ * Same key + same method, path and body (canonical JSON, RFC 8785) = the same request.
+ * Keyed (HMAC-SHA256 with a key derived from the master key), not a bare hash: the body holds
+ * e-mail and IP addresses, and a bare hash kept after shredding would let anyone confirm a
+ * guessed address by hashing it.
+ */
+const fingerprint = (key: Buffer, request: FastifyRequest): string =>
+  createHmac('sha256', key)
     .update(canonicalize({ method: request.method, path: request.url.split('?')[0], body: request.body ?? null }) ?? '')
     .digest('hex');

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerError, type ErrorCode, type FieldError } from '../../domain/ledger-error.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import { decide } from '../../domain/subject/subject.decide.js';
 import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
-import { foldSubject } from '../../domain/subject/subject.state.js';
+import { foldSubject, type SubjectState } from '../../domain/subject/subject.state.js';
 import { subjectStreamId } from '../../domain/stream-id.js';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
 import {
@@ -17,6 +17,7 @@ import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
+import { PersonalData } from '../../privacy/personal-data.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -44,6 +45,7 @@ export const MAX_CONFLICT_ATTEMPTS = 5;
 @Injectable()
 export class SubjectCommandExecutor {
   private readonly idempotencyLocks = new KeyedMutex();
+  private readonly logger = new Logger('SubjectCommands');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -51,6 +53,7 @@ export class SubjectCommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly personalData: PersonalData,
   ) {}
 
   async execute(request: SubjectCommandRequest): Promise<CommandOutcome> {
@@ -104,15 +107,13 @@ export class SubjectCommandExecutor {
 
       const state = foldSubject(history.filter(isSubjectEvent).map(toSubjectEvent));
       const now = this.clock.now().toISOString();
-      const decided = decide(request.command, state, {
-        occurredAt: request.occurredAt ?? now,
-        newId: this.ids.newId(),
-        erasureDays: this.config.erasureDays,
-        erasureSystems: this.config.erasureSystems,
-      });
+      const decided = await this.decide(request, state, now);
       if (decided.length === 0) return { status: 200, body: { subjectId: request.subjectId, events: [] } };
 
       const last = history.at(-1);
+      // Personal values are sealed before the chain is computed, so the hashes cover the
+      // stored (encrypted) bytes and every proof stays valid after the key is destroyed.
+      const sealed = await this.personalData.seal(request.tenantId, request.subjectId, this.envelopes(request, decided, now));
       // The stream positions are known here because the append is checked against exactly
       // this revision: if another writer got there first the append fails, and the next
       // attempt chains again from the fresh history. Chaining is the last step before the
@@ -121,19 +122,61 @@ export class SubjectCommandExecutor {
         streamId,
         previousHashOf(last),
         last === undefined ? 0 : last.streamPosition + 1,
-        this.envelopes(request, decided, now),
+        sealed,
       );
+      const shredding = decided.some((event) => event.type === 'subject-data-shredded');
+      // Marked first: a crash after the append but before the deletion is finished at the next start.
+      if (shredding) await this.personalData.markForShredding(request.tenantId, request.subjectId);
+      let result;
       try {
-        const result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
-        return created(request.subjectId, result.events);
+        result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        continue;
       }
+      if (shredding) await this.destroyKey(request);
+      return created(request.subjectId, result.events);
     }
     throw new LedgerError(
       'concurrent-modification',
       `The subject changed ${MAX_CONFLICT_ATTEMPTS} times while this command was decided; retry it.`,
     );
+  }
+
+  /**
+   * decide, with one thing more on `subject-erased`: make sure the erased subject has no
+   * key. A writer that raced the shredding may have created a new one for a command that
+   * its retry then finds refused (the stream it read first still had the erasure open).
+   */
+  private async decide(request: SubjectCommandRequest, state: SubjectState, now: string): Promise<SubjectEvent[]> {
+    try {
+      return decide(request.command, state, {
+        occurredAt: request.occurredAt ?? now,
+        recordedAt: now,
+        newId: this.ids.newId(),
+        erasureDays: this.config.erasureDays,
+        erasureSystems: this.config.erasureSystems,
+      });
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'subject-erased') await this.destroyKey(request);
+      throw error;
+    }
+  }
+
+  /**
+   * Never turns an answer into an error: after the shredding append the events are committed
+   * (201), and a refusal stays a refusal. A key left behind after the shredding append is still
+   * marked, so the next start destroys it (PrivacyLifecycle); an unfinished truncation of the
+   * key store's log is finished by its next open.
+   */
+  private async destroyKey(request: SubjectCommandRequest): Promise<void> {
+    try {
+      await this.personalData.shred(request.tenantId, request.subjectId);
+    } catch (error) {
+      this.logger.error(
+        `could not finish destroying the data key of ${request.tenantId}/${request.subjectId} (${(error as Error).message}); the next start finishes it`,
+      );
+    }
   }
 
   private envelopes(request: SubjectCommandRequest, events: readonly SubjectEvent[], recordedAt: string): NewEvent[] {

@@ -78,7 +78,27 @@ export type DeletionCompleted = Fact<
   }
 >;
 
-export type SubjectEvent = ConsentGiven | ConsentWithdrawn | DataTransferred | DeletionRequested | DeletionCompleted;
+/**
+ * The subject's data key was destroyed when its erasure completed in every system: the
+ * personal values of its earlier events (`fields`, as `type/path`) are unreadable from now
+ * on, in every copy of the log. Holds no personal data itself.
+ */
+export type SubjectDataShredded = Fact<
+  'subject-data-shredded',
+  {
+    readonly deletionId: string;
+    readonly shreddedAt: string;
+    readonly fields: readonly string[];
+  }
+>;
+
+export type SubjectEvent =
+  | ConsentGiven
+  | ConsentWithdrawn
+  | DataTransferred
+  | DeletionRequested
+  | DeletionCompleted
+  | SubjectDataShredded;
 export type SubjectEventType = SubjectEvent['type'];
 
 export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
@@ -87,6 +107,7 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'data-transferred',
   'deletion-requested',
   'deletion-completed',
+  'subject-data-shredded',
 ];
 
 export const isSubjectEventType = (type: string): type is SubjectEventType =>

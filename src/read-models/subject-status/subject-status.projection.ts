@@ -89,6 +89,10 @@ export const evolveSubjectStatus = (
     }
     case 'data-transferred':
       return next;
+    case 'subject-data-shredded':
+      // Part of the erasure's proof: its personal data went with it, in the same append.
+      if (next.erasure.deletionId !== event.data.deletionId) return next;
+      return { ...next, erasure: { ...next.erasure, eventIds: [...next.erasure.eventIds, event.id] } };
     case 'deletion-requested':
       return {
         ...next,
@@ -128,7 +132,7 @@ export const evolveSubjectStatus = (
 export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
   collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId']] },
-  handles: ['consent-given', 'consent-withdrawn', 'data-transferred', 'deletion-requested', 'deletion-completed'],
+  handles: ['consent-given', 'consent-withdrawn', 'data-transferred', 'deletion-requested', 'deletion-completed', 'subject-data-shredded'],
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),
   evolve: evolveSubjectStatus,
 };
