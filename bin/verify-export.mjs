@@ -10,8 +10,10 @@
 // Checks, in this order, stopping at the first failure:
 //   1. the tree head is well formed and its Ed25519 signature verifies under the public key
 //      (the head is authenticated before its treeSize and rootHash are relied on);
-//   2. each event, in file order: its hash recomputed from its content; its stream's prevHash
-//      chain and streamPosition sequence 0, 1, 2...; globalPosition strictly increasing;
+//   2. each event, in file order: its hash recomputed from its content as stored (personal
+//      values are exported opened in `data`, or "[erased]" once shredded, and as stored in
+//      `sealed`: those are put back first); its stream's prevHash chain and streamPosition
+//      sequence 0, 1, 2...; globalPosition strictly increasing;
 //   3. the export holds at least treeSize events, and the RFC 9162 Merkle root over the
 //      first treeSize event hashes (leaf = SHA-256(0x00 || hash)) equals rootHash.
 // Exit 0 with a summary on stdout; exit 1 naming the first failure on stderr; exit 2 on
@@ -148,7 +150,7 @@ const checkTreeHead = (text, publicKey) => {
 
 const eventFields = (event, where) => {
   if (!isObject(event)) fail(`${where}: not a JSON object`);
-  const { id, type, streamId, streamPosition, globalPosition, occurredAt, recordedAt, data, metadata } = event;
+  const { id, type, streamId, streamPosition, globalPosition, occurredAt, recordedAt, data, metadata, sealed } = event;
   const named = typeof id === 'string' ? `${where}, event ${id}` : where;
   if (typeof id !== 'string' || id === '') fail(`${named}: id is not a non-empty string`);
   for (const [field, value] of [['type', type], ['streamId', streamId], ['occurredAt', occurredAt], ['recordedAt', recordedAt]]) {
@@ -164,7 +166,35 @@ const eventFields = (event, where) => {
   if (typeof metadata.prevHash !== 'string' || !HEX_HASH.test(metadata.prevHash)) {
     fail(`${named}: metadata.prevHash is not 64 lowercase hex digits`);
   }
-  return { id, type, streamId, streamPosition, globalPosition, occurredAt, recordedAt, data, metadata, named };
+  if (sealed !== undefined && !isObject(sealed)) fail(`${named}: sealed is not an object`);
+  return { id, type, streamId, streamPosition, globalPosition, occurredAt, recordedAt, data, metadata, sealed, named };
+};
+
+// ---------------------------------------------------------------------------------------
+// Personal values. The ledger stores them encrypted ("enc:v1:..." strings) and hashes what
+// it stores; the export shows them opened in `data` and lists the stored strings in
+// `sealed` (dotted path -> value). Putting those back gives the stored data. Only strings
+// in the sealed form are accepted, so `sealed` can stand in for nothing but a value that
+// was stored sealed: any other field of `data` is still checked as shown. What `data` shows
+// at a sealed path (the plaintext, or "[erased]") cannot be checked without the key.
+// ---------------------------------------------------------------------------------------
+const SEALED_VALUE = /^enc:v1:[A-Za-z0-9_-]+$/;
+
+const withValueAt = (data, segments, value, fault) => {
+  const [head, ...rest] = segments;
+  if (!isObject(data) || !Object.hasOwn(data, head)) fail(fault);
+  if (rest.length === 0) return { ...data, [head]: value };
+  return { ...data, [head]: withValueAt(data[head], rest, value, fault) };
+};
+
+const storedData = (e) => {
+  if (e.sealed === undefined) return e.data;
+  let data = e.data;
+  for (const [path, value] of Object.entries(e.sealed)) {
+    if (typeof value !== 'string' || !SEALED_VALUE.test(value)) fail(`${e.named}: sealed.${path} is not a sealed value (enc:v1:...)`);
+    data = withValueAt(data, path.split('.'), value, `${e.named}: sealed.${path} names no field of data`);
+  }
+  return data;
 };
 
 /** The hash the ledger stored: JCS of the event without globalPosition and without metadata.hash. */
@@ -177,7 +207,7 @@ const eventHash = (e) => {
     streamPosition: e.streamPosition,
     occurredAt: e.occurredAt,
     recordedAt: e.recordedAt,
-    data: e.data,
+    data: storedData(e),
     metadata,
   };
   let canonical;
@@ -196,6 +226,7 @@ const checkEvents = async (path, head) => {
   const tree = createMerkleAccumulator();
   let lineNumber = 0;
   let lastGlobal = -1;
+  let sealedValues = 0;
   try {
     for await (const line of lines) {
       lineNumber += 1;
@@ -210,6 +241,7 @@ const checkEvents = async (path, head) => {
       const e = eventFields(parsed, where);
 
       const recomputed = eventHash(e);
+      sealedValues += e.sealed === undefined ? 0 : Object.keys(e.sealed).length;
       if (recomputed !== e.metadata.hash) {
         fail(`${e.named}: hash mismatch (stored ${e.metadata.hash}, recomputed ${recomputed})`);
       }
@@ -241,7 +273,7 @@ const checkEvents = async (path, head) => {
   if (root !== head.rootHash) {
     fail(`Merkle root: the first ${head.treeSize} events give ${root}, the tree head says ${head.rootHash}`);
   }
-  return { events: lineNumber, streams: streams.size, lastGlobal };
+  return { events: lineNumber, streams: streams.size, lastGlobal, sealedValues };
 };
 
 const main = async () => {
@@ -268,6 +300,7 @@ const main = async () => {
         'OK: export verified',
         `events: ${summary.events} (${summary.streams} streams, last globalPosition ${summary.lastGlobal})`,
         'event hashes, stream chains and global order: valid',
+        `personal values: ${summary.sealedValues} put back in their stored (sealed) form for hashing; what data shows for them cannot be checked without the subject's key`,
         `tree head: size ${head.treeSize}, root ${head.rootHash}, signed at ${head.timestamp}: signature and root valid`,
       ].join('\n'),
     );

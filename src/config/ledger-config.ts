@@ -17,6 +17,13 @@ export interface LedgerConfig {
   readonly grievanceDays: number | undefined;
   /** ISO 3166-1 alpha-2 country whose law governs the policy: transfers elsewhere are cross-border. */
   readonly jurisdiction: string;
+  /**
+   * 32 bytes that wrap every subject's data key (docs/privacy.md). Unset, the ledger generates
+   * one into the data directory, which `production` forbids.
+   */
+  readonly masterKey: Buffer | undefined;
+  /** NODE_ENV=production: no generated secrets; LEDGER_MASTER_KEY must be set. */
+  readonly production: boolean;
 }
 
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
@@ -47,7 +54,40 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
   grievanceDays: optionalInteger(env, 'LEDGER_GRIEVANCE_DAYS', 1, 3650),
   jurisdiction: country(env, 'LEDGER_JURISDICTION', 'IN'),
+  masterKey: masterKeyOf(env, 'LEDGER_MASTER_KEY'),
+  production: isProduction(env),
 });
+
+/**
+ * A 256-bit key written as 64 hex digits or as base64 (standard or URL-safe alphabet,
+ * padding optional); null for anything else, including a key of another length.
+ */
+export const decodeMasterKey = (raw: string): Buffer | null => {
+  const value = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const standard = value.replace(/-/g, '+').replace(/_/g, '/').replace(/=$/, '');
+  if (!/^[A-Za-z0-9+/]{43}$/.test(standard)) return null;
+  const key = Buffer.from(standard, 'base64');
+  // The 43rd character carries 2 spare bits: a non-canonical spelling is a typo, not a key.
+  return key.length === 32 && key.toString('base64').slice(0, 43) === standard ? key : null;
+};
+
+const isProduction = (env: Env): boolean => text(env, 'NODE_ENV') === 'production';
+
+/** Required in production: a generated key next to the data it protects is for development only. */
+const masterKeyOf = (env: Env, name: string): Buffer | undefined => {
+  const raw = text(env, name);
+  if (raw === undefined && isProduction(env)) {
+    throw new ConfigError(
+      name,
+      'is required when NODE_ENV=production: 32 random bytes as base64 (e.g. `openssl rand -base64 32`) or 64 hex digits',
+    );
+  }
+  if (raw === undefined) return undefined;
+  const key = decodeMasterKey(raw);
+  if (key === null) throw new ConfigError(name, 'must be 32 bytes written as base64 (44 characters) or as 64 hex digits');
+  return key;
+};
 
 const text = (env: Env, name: string): string | undefined => {
   const value = env[name]?.trim();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolve } from 'node:path';
-import { ConfigError, parseConfig } from './ledger-config.js';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, decodeMasterKey, parseConfig } from './ledger-config.js';
 
 describe('configuration from the environment', () => {
   it('has the defaults of api.md', () => {
@@ -15,6 +16,8 @@ describe('configuration from the environment', () => {
       erasureSystems: ['crm', 'call-recordings', 'analytics', 'backups'],
       grievanceDays: undefined,
       jurisdiction: 'IN',
+      masterKey: undefined,
+      production: false,
     });
   });
 
@@ -65,8 +68,49 @@ describe('configuration from the environment', () => {
     ['MONGODB_URL', 'not a url'],
     ['LEDGER_JURISDICTION', 'India'],
     ['LEDGER_JURISDICTION', 'XX'],
+    ['LEDGER_MASTER_KEY', 'secret'],
+    ['LEDGER_MASTER_KEY', randomBytes(16).toString('base64')],
+    ['LEDGER_MASTER_KEY', randomBytes(33).toString('hex').slice(0, 62)],
   ])('refuses %s=%j with an error naming the variable', (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  describe('the master key', () => {
+    const key = randomBytes(32);
+
+    it.each([
+      ['base64', key.toString('base64')],
+      ['base64 without padding', key.toString('base64').replace(/=$/, '')],
+      ['base64url', key.toString('base64url')],
+      ['hex', key.toString('hex')],
+      ['upper-case hex', key.toString('hex').toUpperCase()],
+    ])('reads LEDGER_MASTER_KEY written as %s', (_form, text) => {
+      expect(parseConfig({ LEDGER_MASTER_KEY: ` ${text} ` }).masterKey).toEqual(key);
+    });
+
+    it('refuses a base64 spelling whose spare bits are set (a typo, not a key)', () => {
+      const text = key.toString('base64');
+      const last = text[42] ?? 'A';
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const twisted = `${text.slice(0, 42)}${alphabet[(alphabet.indexOf(last) ^ 1) % 64]}=`;
+      expect(decodeMasterKey(twisted)).toBeNull();
+    });
+
+    it('never shows the key it refuses in the error', () => {
+      const secret = randomBytes(31).toString('base64');
+      expect(() => parseConfig({ LEDGER_MASTER_KEY: secret })).toThrow(/^LEDGER_MASTER_KEY: must be 32 bytes/);
+      expect(() => parseConfig({ LEDGER_MASTER_KEY: secret })).not.toThrow(secret);
+    });
+
+    it('is required when NODE_ENV=production, and the error names the variable', () => {
+      expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+      expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/^LEDGER_MASTER_KEY: is required when NODE_ENV=production/);
+      expect(parseConfig({ NODE_ENV: 'production', LEDGER_MASTER_KEY: key.toString('hex') })).toMatchObject({ production: true, masterKey: key });
+    });
+
+    it('may be left out outside production (a key is then generated into the data directory)', () => {
+      expect(parseConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, masterKey: undefined });
+    });
   });
 });

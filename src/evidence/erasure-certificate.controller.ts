@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import { readKnownSubject } from '../event-store/subject-stream.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
+import { PersonalData } from '../privacy/personal-data.js';
 import { FreshnessQuery } from '../read-models/shared/read-queries.dto.js';
 import { ReadFreshness } from '../read-models/shared/read-freshness.js';
 import { buildErasureCertificate } from './erasure-certificate.js';
@@ -24,12 +25,14 @@ export class ErasureCertificateController {
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
     private readonly log: TransparencyLog,
     private readonly freshness: ReadFreshness,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Get()
   async certificate(@Param() params: SubjectParams, @Query() query: FreshnessQuery) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
-    const stream = await readKnownSubject(this.events, params.tenantId, params.subjectId);
+    // A confirmation's evidence is personal: after shredding (which a completed erasure implies) it reads "[erased]".
+    const stream = await this.personalData.openEvents(await readKnownSubject(this.events, params.tenantId, params.subjectId));
     const outcome = buildErasureCertificate(params.tenantId, params.subjectId, stream, this.clock.now());
     if (outcome.state === 'none') throw new LedgerError('not-found', 'This subject never had an erasure.');
     if (outcome.state === 'open') {

@@ -5,7 +5,7 @@
 export interface IdempotencyRecord {
   readonly tenantId: string;
   readonly key: string;
-  /** SHA-256 of the method, route and canonical body: a different request under the same key. */
+  /** HMAC-SHA256 (keyed from the master key) of the method, route and canonical body: a different request under the same key. */
   readonly fingerprint: string;
   readonly status: number;
   readonly body: unknown;

@@ -16,12 +16,15 @@ export interface SqliteFileOptions {
    * enough for rebuildable read models whose checkpoint is written after their documents.
    */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Overwrite deleted content with zeros instead of leaving it in free space (the subject-key store). */
+  readonly secureDelete?: boolean;
 }
 
 export const openSqliteFile = (path: string, options: SqliteFileOptions = {}): SqliteDatabase => {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  if (options.secureDelete) db.pragma('secure_delete = ON');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

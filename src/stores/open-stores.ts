@@ -7,6 +7,9 @@ import type { IdempotencyStore } from '../idempotency/idempotency-store.port.js'
 import { openMongoIdempotencyStore } from '../idempotency/mongodb-idempotency-store.js';
 import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency-store.js';
 import { openSqliteFile } from '../platform/sqlite-file.js';
+import { openMongoSubjectKeyStore } from '../privacy/mongodb-subject-key-store.js';
+import { openSqliteSubjectKeyStore } from '../privacy/sqlite-subject-key-store.js';
+import type { SubjectKeyStore } from '../privacy/subject-key-store.port.js';
 import { openMongoReadStore } from '../read-store/mongodb/mongodb-read-store.js';
 import type { ReadStore } from '../read-store/read-store.port.js';
 import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';
@@ -31,3 +34,9 @@ export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
   config.mongodbUrl !== undefined
     ? openMongoReadStore(config.mongodbUrl)
     : new SqliteReadStore(openSqliteFile(join(config.dataDir, 'read-models.sqlite'), { synchronous: 'NORMAL' }));
+
+/** Like the idempotency store: shared in MongoDB when configured, else its own file (never the event store). */
+export const openSubjectKeyStore = async (config: LedgerConfig): Promise<SubjectKeyStore> =>
+  config.mongodbUrl !== undefined
+    ? openMongoSubjectKeyStore(config.mongodbUrl)
+    : openSqliteSubjectKeyStore(join(config.dataDir, 'keys.sqlite'));

@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import { readKnownSubject } from '../event-store/subject-stream.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
+import { PersonalData } from '../privacy/personal-data.js';
 import { acceptsCsv, CSV_TYPE } from '../read-models/shared/accepts-csv.js';
 import { buildSubjectExport } from './subject-export.js';
 import { subjectExportCsv } from './subject-export.csv.js';
@@ -14,11 +15,12 @@ export class SubjectExportController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Get()
   async export(@Param() params: SubjectParams, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const stream = await readKnownSubject(this.events, params.tenantId, params.subjectId);
+    const stream = await this.personalData.openEvents(await readKnownSubject(this.events, params.tenantId, params.subjectId));
     const data = buildSubjectExport(params.tenantId, params.subjectId, stream, this.clock.now());
     if (!acceptsCsv(accept)) return data;
     void reply

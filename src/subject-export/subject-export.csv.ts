@@ -28,8 +28,8 @@ export const subjectExportCsv = (data: SubjectExport): string =>
       data.transfers.map((t) => [t.eventId, t.transferId, t.occurredAt, t.recipient.id, t.recipient.name, t.recipient.kind, t.country, t.dataCategories, t.purpose, t.legalBasis, t.reference])),
     section('recipients', ['id', 'name', 'kind', 'countries', 'dataCategories', 'transfers', 'firstAt', 'lastAt'],
       data.recipients.map((r) => [r.id, r.name, r.kind, r.countries, r.dataCategories, r.transfers, r.firstAt, r.lastAt])),
-    section('erasures', ['deletionId', 'trigger', 'requestedAt', 'dueAt', 'systems', 'completedAt', 'completedOnTime', 'confirmations'],
-      data.erasures.map((e) => [e.deletionId, e.trigger, e.requestedAt, e.dueAt, e.systems, e.completedAt, e.completedOnTime, e.confirmations.map((c) => `${c.system}@${c.completedAt}`)])),
+    section('erasures', ['deletionId', 'trigger', 'requestedAt', 'dueAt', 'systems', 'completedAt', 'completedOnTime', 'confirmations', 'shreddedAt'],
+      data.erasures.map((e) => [e.deletionId, e.trigger, e.requestedAt, e.dueAt, e.systems, e.completedAt, e.completedOnTime, e.confirmations.map((c) => `${c.system}@${c.completedAt}`), e.shreddedAt])),
     section('grievances', ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt', 'state', 'outcome', 'resolvedAt', 'resolvedOnTime', 'description'],
       data.grievances.map((g) => [g.grievanceId, g.category, g.channel, g.receivedAt, g.dueAt, g.state, g.outcome, g.resolvedAt, g.resolvedOnTime, g.description])),
   ].join('\n');

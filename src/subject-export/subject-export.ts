@@ -8,7 +8,8 @@ import { grievanceExportView, lodgedGrievance, resolveExported, type GrievanceEx
 /**
  * Everything the ledger holds about one subject, for an access request: built from the
  * subject's own events (the source of truth), not from read models, so nothing a
- * projection dropped or has not yet applied can be missing.
+ * projection dropped or has not yet applied can be missing. The events come with their
+ * personal values already opened (or "[erased]" after shredding) by the caller.
  */
 export const buildSubjectExport = (tenantId: string, subjectId: string, events: readonly StoredEvent[], now: Date) => {
   const consents = [];
@@ -53,6 +54,7 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
           confirmations: [],
           completedAt: null,
           completedOnTime: null,
+          shreddedAt: null,
         });
         break;
       case 'deletion-completed': {
@@ -71,6 +73,11 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
       case 'grievance-resolved': {
         const grievance = grievances.get(event.data.grievanceId);
         if (grievance) resolveExported(grievance, stored, event);
+        break;
+      }
+      case 'subject-data-shredded': {
+        const erasure = erasures.get(event.data.deletionId);
+        if (erasure) erasure.shreddedAt = event.data.shreddedAt;
         break;
       }
       default: {
@@ -107,6 +114,8 @@ interface ErasureEntry {
   confirmations: { system: string; completedAt: string; evidence: string | null; eventId: string }[];
   completedAt: string | null;
   completedOnTime: boolean | null;
+  /** When the subject's data key was destroyed after this erasure (its personal values now read "[erased]"). */
+  shreddedAt: string | null;
 }
 
 /** The recipients an access right requires: who received data, of which kind, where, what, and when. */

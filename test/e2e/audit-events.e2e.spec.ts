@@ -26,7 +26,10 @@ describe('GET /v1/audit/events', () => {
     expect(answer.headers.get('content-type')).toContain('application/x-ndjson');
     const events = answer.text.trim().split('\n').map((line) => JSON.parse(line));
     expect(events.map((e) => e.globalPosition)).toEqual(positions);
-    expect(Object.keys(events[0])).toEqual(['id', 'type', 'streamId', 'streamPosition', 'globalPosition', 'occurredAt', 'recordedAt', 'data', 'metadata']);
+    // A consent with evidence holds personal values: `data` shows them opened, `sealed` as stored.
+    expect(Object.keys(events[0])).toEqual(['id', 'type', 'streamId', 'streamPosition', 'globalPosition', 'occurredAt', 'recordedAt', 'data', 'metadata', 'sealed']);
+    expect(events[0].data.evidence).toEqual(consentBody().evidence);
+    expect(Object.keys(events[0].sealed)).toEqual(['evidence.ipAddress', 'evidence.userAgent', 'evidence.contact']);
     expect(Object.keys(events[0].metadata).sort()).toEqual(['actor', 'causationId', 'correlationId', 'hash', 'idempotencyKey', 'prevHash', 'subjectId', 'tenantId']);
   });
 

@@ -42,7 +42,11 @@ describe('erasure certificates and consent receipts', () => {
       const answer = await ledger.get(`${path}/erasure-certificate?atLeast=${lastPosition(backups)}`);
       expect(answer.status).toBe(200);
       const { certificate, proofs, signature } = answer.body;
-      const expectedIds = [...eventIds(requested), ...eventIds(crm), ...eventIds(backups)];
+      // The last confirmation also wrote subject-data-shredded; the certificate lists the erasure's own events.
+      const [backupsCompleted, shredded] = eventIds(backups);
+      expect(backups.body.events.map((e: { type: string }) => e.type)).toEqual(['deletion-completed', 'subject-data-shredded']);
+      expect(shredded).toEqual(expect.any(String));
+      const expectedIds = [...eventIds(requested), ...eventIds(crm), backupsCompleted];
       expect(certificate).toMatchObject({
         subjectId: path.split('/').at(-1),
         trigger: 'subject-request',
@@ -52,8 +56,9 @@ describe('erasure certificates and consent receipts', () => {
         completedOnTime: true,
         issuedAt: '2026-03-01T00:00:00.000Z',
         systems: [
-          { system: 'crm', completedAt: '2026-02-02T00:00:00.000Z', evidence: 'ticket OPS-7', eventId: eventIds(crm)[0] },
-          { system: 'backups', completedAt: '2026-02-10T00:00:00.000Z', evidence: null, eventId: eventIds(backups)[0] },
+          // A system's evidence is personal (free text): shredded with the rest once the erasure completed.
+          { system: 'crm', completedAt: '2026-02-02T00:00:00.000Z', evidence: '[erased]', eventId: eventIds(crm)[0] },
+          { system: 'backups', completedAt: '2026-02-10T00:00:00.000Z', evidence: null, eventId: backupsCompleted },
         ],
         eventIds: expectedIds,
       });

@@ -6,6 +6,7 @@ import { EsdbProtocolTestServer } from '../esdb/esdb-protocol-test-server.js';
 import { removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
 import { caughtUp, csvObjects, lastPosition, parseCsv } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
+import { storedFormOf } from '../support/sealed-events.js';
 import { TestClock } from '../support/test-clock.js';
 
 /**
@@ -649,8 +650,9 @@ describe('policy versions, re-consent and notices', () => {
       expect(events.every((e) => e.metadata.tenantId === tenant)).toBe(true);
       expect((await tenantEvents(other)).map((e) => e.type)).toEqual(['policy-published']);
 
-      // The whole log, policy streams included, verifies as written.
-      const all = (await ledger.auditEvents()) as StoredEvent[];
+      // The whole log, policy streams included, verifies as written (the consent's personal
+      // values put back in their stored, sealed form).
+      const all = (await ledger.auditEvents()).map(storedFormOf) as StoredEvent[];
       const verified = await verifyLog((async function* () {
         yield* all;
       })());

@@ -136,7 +136,8 @@ describe('read models across restarts', () => {
 
       // The same facts, counted once: spelled out as well as compared.
       const history = after[`history ${seeded.subjects[1]}`] as { entries: unknown[] };
-      expect(history.entries).toHaveLength(6);
+      // Bob's six facts, and the shredding of his personal data that completed his erasure.
+      expect(history.entries).toHaveLength(7);
       const historyCsvRows = seeded.subjects.map((s) => csvObjects(after[`history csv ${s}`] as string).length);
       expect(historyCsvRows.reduce((a, b) => a + b, 0)).toBe(seeded.eventCount);
       expect((after['transfers'] as { transfers: unknown[] }).transfers).toHaveLength(2);
@@ -151,7 +152,7 @@ describe('read models across restarts', () => {
       });
       const bob = after[`status ${seeded.subjects[1]}`] as { erasure: { state: string; eventIds: string[] } };
       expect(bob.erasure.state).toBe('completed');
-      expect(bob.erasure.eventIds).toHaveLength(3);
+      expect(bob.erasure.eventIds).toHaveLength(4);
 
       await second.close();
       expect((await checkpoints(dir)).map((c) => c.position)).toEqual(PROJECTIONS.map(() => seeded.at));

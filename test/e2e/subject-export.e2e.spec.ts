@@ -30,11 +30,12 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
     const answer = await ledger.get(`${path}/export`);
     expect(answer.status).toBe(200);
     const data = answer.body;
-    expect(data).toMatchObject({ tenantId: tenant, subjectId, eventCount: 8, exportedAt: '2026-03-01T00:00:00.000Z' });
+    // Eight facts, and the shredding of the subject's personal data when its erasure completed.
+    expect(data).toMatchObject({ tenantId: tenant, subjectId, eventCount: 9, exportedAt: '2026-03-01T00:00:00.000Z' });
     expect(data.consents).toEqual([
-      expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], policyVersion: '2024-06', channel: 'web', occurredAt: '2026-01-01T10:00:00.000Z', evidence: expect.objectContaining({ ipAddress: '203.0.113.7' }) }),
+      expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], policyVersion: '2024-06', channel: 'web', occurredAt: '2026-01-01T10:00:00.000Z', evidence: { ipAddress: '[erased]', userAgent: '[erased]', contact: '[erased]' } }),
     ]);
-    expect(data.withdrawals).toEqual([expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], reason: 'closing my account' })]);
+    expect(data.withdrawals).toEqual([expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], reason: '[erased]' })]);
     expect(data.transfers.map((t: { country: string }) => t.country)).toEqual(['SG', 'IN', 'SG']);
     expect(data.recipients).toEqual([
       expect.objectContaining({ id: 'aws-sg', kind: 'cloud-host', countries: ['IN', 'SG'], dataCategories: ['pii.call-records', 'pii.name', 'pii.phone-number'], transfers: 2, firstAt: '2026-01-05T00:00:00.000Z', lastAt: '2026-01-06T00:00:00.000Z' }),
@@ -47,8 +48,9 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
         dueAt: '2026-03-03T00:00:00.000Z',
         completedAt: '2026-02-10T00:00:00.000Z',
         completedOnTime: true,
+        shreddedAt: '2026-03-01T00:00:00.000Z',
         confirmations: [
-          expect.objectContaining({ system: 'crm', completedAt: '2026-02-02T00:00:00.000Z', evidence: 'ticket OPS-7' }),
+          expect.objectContaining({ system: 'crm', completedAt: '2026-02-02T00:00:00.000Z', evidence: '[erased]' }),
           expect.objectContaining({ system: 'backups', completedAt: '2026-02-10T00:00:00.000Z', evidence: null }),
         ],
       }),

@@ -27,8 +27,12 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
     removeDataDir(ledger.dataDir);
   });
 
-  /** A whole life: consent, a transfer, the last withdrawal (which opens an erasure), both confirmations. */
-  const seedLife = async () => {
+  /**
+   * A whole life: consent, a transfer, the last withdrawal (which opens an erasure), both
+   * confirmations; or, with `complete: false`, all but the last confirmation, so the subject
+   * is still live (its personal data not yet shredded).
+   */
+  const seedLife = async ({ complete = true }: { complete?: boolean } = {}) => {
     const tenant = newTenant();
     const subjectId = newSubject();
     const path = subjectPath(tenant, subjectId);
@@ -39,15 +43,26 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       await ledger.post(`${path}/consents/withdrawals`, { channel: 'email', reason: 'moving away, "for good"', occurredAt: '2026-02-03T09:00:00Z' }),
     );
     answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: 'ticket OPS-1', occurredAt: '2026-02-04T09:00:00Z' }));
-    answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' }));
+    if (complete) answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' }));
     for (const answer of answers) expect(answer.status).toBe(201);
     return { tenant, subjectId, path, ids: answers.flatMap(eventIds), at: lastPosition(answers.at(-1)!) };
   };
 
   describe('the timeline', () => {
     it('lists every fact oldest first, each with a plain sentence and its structured fields', async () => {
-      const { tenant, subjectId, path, ids, at } = await seedLife();
-      const answer = await ledger.get(`${path}/history?atLeast=${at}`);
+      const { tenant, subjectId, path, ids: liveIds, at: liveAt } = await seedLife({ complete: false });
+      const live = await ledger.get(`${path}/history?atLeast=${liveAt}`);
+      // While the subject is live, its personal values read in clear.
+      expect(live.body.entries.map((e: any) => e.eventId)).toEqual(liveIds);
+      expect(live.body.entries[0].evidence).toBe('IP 203.0.113.7; agent Mozilla/5.0; contact asha@example.com');
+      expect(live.body.entries[1].transferReference).toBe('nightly-sync');
+      expect(live.body.entries[2].reason).toBe('moving away, "for good"');
+      expect(live.body.entries[4].evidence).toBe('ticket OPS-1');
+
+      const last = await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' });
+      expect(last.status).toBe(201);
+      const ids = [...liveIds, ...eventIds(last)];
+      const answer = await ledger.get(`${path}/history?atLeast=${lastPosition(last)}`);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ tenantId: tenant, subjectId, nextCursor: null });
       const entries: any[] = answer.body.entries;
@@ -59,13 +74,16 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
         'deletion-requested',
         'deletion-completed',
         'deletion-completed',
+        'subject-data-shredded',
       ]);
-      expect(entries.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(entries.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       const positions = entries.map((e) => e.globalPosition);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       expect(new Set(positions).size).toBe(positions.length);
 
-      const [consent, transfer, withdrawal, requested, crm, backups] = entries;
+      const [consent, transfer, withdrawal, requested, crm, backups, shredded] = entries;
+      // The erasure completed, so the personal values now read [erased]; every other fact stays.
+      expect(entries.slice(0, 5).map((entry) => entry.description)).toEqual(live.body.entries.map((entry: any) => entry.description));
       expect(consent).toMatchObject({
         occurredAt: '2026-02-01T09:00:00.000Z',
         recordedAt: '2026-03-01T10:00:00.000Z',
@@ -78,7 +96,7 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       });
       expect(consent.description).toContain('crm-access');
       expect(consent.description).toContain('2024-06');
-      expect(consent.evidence).toContain('203.0.113.7');
+      expect(consent.evidence).toBe('IP [erased]; agent [erased]; contact [erased]');
 
       expect(transfer).toMatchObject({
         occurredAt: '2026-02-02T09:00:00.000Z',
@@ -89,13 +107,13 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
         country: 'SG',
         dataCategories: ['pii.name', 'pii.phone-number'],
         legalBasis: 'consent',
-        transferReference: 'nightly-sync',
+        transferReference: '[erased]',
         policyVersion: null,
       });
       expect(transfer.description).toEqual(expect.stringContaining('Amazon Web Services'));
       expect(transfer.description).toEqual(expect.stringContaining('SG'));
 
-      expect(withdrawal).toMatchObject({ purposes: ['crm-access'], channel: 'email', reason: 'moving away, "for good"' });
+      expect(withdrawal).toMatchObject({ purposes: ['crm-access'], channel: 'email', reason: '[erased]' });
       expect(withdrawal.description.toLowerCase()).toContain('withdrawn');
 
       expect(requested).toMatchObject({
@@ -106,10 +124,12 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       });
       expect(requested.description).toContain('2026-03-05T09:00:00.000Z');
 
-      expect(crm).toMatchObject({ deletionId: requested.deletionId, system: 'crm', systems: ['backups'], evidence: 'ticket OPS-1' });
+      expect(crm).toMatchObject({ deletionId: requested.deletionId, system: 'crm', systems: ['backups'], evidence: '[erased]' });
       expect(crm.description).toContain('backups');
       expect(backups).toMatchObject({ deletionId: requested.deletionId, system: 'backups', systems: [] });
       expect(backups.description.toLowerCase()).toContain('complete');
+      expect(shredded).toMatchObject({ deletionId: requested.deletionId, occurredAt: '2026-02-05T09:00:00.000Z', evidence: null, reason: null });
+      expect(shredded.description).toContain('Personal data crypto-shredded');
 
       // Every entry has the same shape (fields that do not apply are null), and no bookkeeping leaks.
       const keys = Object.keys(consent).sort();
@@ -206,7 +226,7 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
 
   describe('as CSV', () => {
     it('answers text/csv with a header row and one row per fact, quoting what needs quoting', async () => {
-      const { path, ids, at } = await seedLife();
+      const { path, ids, at } = await seedLife({ complete: false });
       const json = await ledger.get(`${path}/history?atLeast=${at}`);
       const answer = await ledger.get(`${path}/history?atLeast=${at}`, { accept: 'text/csv' });
       expect(answer.status).toBe(200);

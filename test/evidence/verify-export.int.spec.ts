@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ interface ExportedEvent {
   recordedAt: string;
   data: Record<string, unknown>;
   metadata: Record<string, unknown> & { hash: string; prevHash: string };
+  sealed?: Record<string, string>;
 }
 interface TreeHead {
   treeSize: number;
@@ -43,7 +44,7 @@ const hashEvent = (e: Omit<ExportedEvent, 'metadata'> & { metadata: Record<strin
 };
 
 /** Streams A and B interleaved in global order: A0 A1 B0 A2 B1 B2 (gaps in globalPosition). */
-const buildEvents = (): ExportedEvent[] => {
+const buildEvents = (extraData: (i: number) => Record<string, unknown> = () => ({})): ExportedEvent[] => {
   const subjects = { A: `subject-${randomUUID()}`, B: `subject-${randomUUID()}` };
   const last = new Map<string, { position: number; hash: string }>();
   const plan: Array<keyof typeof subjects> = ['A', 'A', 'B', 'A', 'B', 'B'];
@@ -83,6 +84,7 @@ const buildEvents = (): ExportedEvent[] => {
         counts: [i, -i, 1000000, 0],
         flags: { erased: false, legal: true, note: null },
         text: 'Grüße "quoted" \\ back\nslash \u2028',
+        ...extraData(i),
       },
     };
     const hash = hashEvent({ ...base, metadata });
@@ -100,6 +102,22 @@ const signHead = (treeSize: number, root: string, privateKey: KeyObject, timesta
 };
 
 const flipHexDigit = (hex: string): string => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+
+const aSealedValue = (): string => `enc:v1:${randomBytes(40).toString('base64url')}`;
+
+/** As the ledger exports an event: personal values shown as `shown` (opened or "[erased]"), the stored ones in `sealed`. */
+const opened = (event: ExportedEvent, shown: Record<string, unknown>): ExportedEvent => {
+  const data = structuredClone(event.data);
+  const sealed: Record<string, string> = {};
+  for (const [path, value] of Object.entries(shown)) {
+    const segments = path.split('.');
+    const last = segments.pop()!;
+    const parent = segments.reduce<Record<string, unknown>>((node, segment) => node[segment] as Record<string, unknown>, data);
+    sealed[path] = parent[last] as string;
+    parent[last] = value;
+  }
+  return { ...event, data, sealed };
+};
 
 describe('the standalone export verifier', () => {
   let dir: string;
@@ -257,6 +275,64 @@ describe('the standalone export verifier', () => {
       const result = run(lines(), head, ec);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('FAIL: public key: expected Ed25519');
+    });
+  });
+
+  describe('when personal values are shown opened, with their stored (sealed) form alongside', () => {
+    let stored: ExportedEvent[];
+    let exported: ExportedEvent[];
+    let sealedHead: TreeHead;
+    beforeEach(() => {
+      stored = buildEvents(() => ({ reason: aSealedValue(), evidence: { contact: aSealedValue(), channel: 'web' } }));
+      // Opened while the key exists for some, "[erased]" after shredding for the others.
+      exported = stored.map((event, i) =>
+        opened(event, i % 2 === 0 ? { reason: 'moving away', 'evidence.contact': 'asha@example.com' } : { reason: '[erased]', 'evidence.contact': '[erased]' }),
+      );
+      sealedHead = signHead(stored.length, merkleRootHex(stored), privateKey);
+    });
+    const exportLines = (list: readonly ExportedEvent[] = exported) => list.map((e) => JSON.stringify(e));
+
+    it('puts the sealed values back and verifies every hash, opened or erased', () => {
+      const result = run(exportLines(), sealedHead);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('personal values: 12 put back in their stored (sealed) form');
+    });
+
+    it('names the event whose sealed value was changed', () => {
+      const tampered = structuredClone(exported);
+      const event = tampered[4]!;
+      event.sealed!['reason'] = aSealedValue();
+      const result = run(exportLines(tampered), sealedHead);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`FAIL: line 5, event ${event.id}: hash mismatch`);
+    });
+
+    it('does not let sealed stand in for a field that was stored in clear', () => {
+      const tampered = structuredClone(exported);
+      const event = tampered[1]!;
+      // Show another purpose, and offer the true one as if it had been sealed.
+      event.data['purpose'] = 'analytics';
+      event.sealed!['purpose'] = 'marketing';
+      const result = run(exportLines(tampered), sealedHead);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`FAIL: line 2, event ${event.id}: sealed.purpose is not a sealed value`);
+    });
+
+    it('names a sealed path that is not a field of data', () => {
+      const tampered = structuredClone(exported);
+      const event = tampered[0]!;
+      event.sealed!['nowhere.at.all'] = aSealedValue();
+      const result = run(exportLines(tampered), sealedHead);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`FAIL: line 1, event ${event.id}: sealed.nowhere.at.all names no field of data`);
+    });
+
+    it('fails every hash when the opened values are left without their sealed form', () => {
+      const stripped = exported.map(({ sealed: _sealed, ...event }) => event as ExportedEvent);
+      const result = run(exportLines(stripped), sealedHead);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`FAIL: line 1, event ${stripped[0]!.id}: hash mismatch`);
     });
   });
 

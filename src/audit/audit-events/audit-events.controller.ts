@@ -1,13 +1,20 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { PersonalData } from '../../privacy/personal-data.js';
 import { AuditEventsQuery } from './audit-events.query.js';
 import { ndjsonStream } from './ndjson.js';
 
 @Controller('v1/audit/events')
 export class AuditEventsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalData,
+  ) {}
 
-  /** Every event in global order, streamed as NDJSON straight from the event store. */
+  /**
+   * Every event in global order, streamed as NDJSON straight from the event store, personal
+   * values opened batch by batch (with the sealed form alongside, see ndjson.ts).
+   */
   @Get()
   events(@Query() query: AuditEventsQuery): StreamableFile {
     const events = this.store.readAll({
@@ -15,6 +22,6 @@ export class AuditEventsController {
       ...(query.limit !== undefined && { limit: query.limit }),
       ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
     });
-    return new StreamableFile(ndjsonStream(events), { type: 'application/x-ndjson' });
+    return new StreamableFile(ndjsonStream(events, (batch) => this.personalData.openEvents(batch)), { type: 'application/x-ndjson' });
   }
 }

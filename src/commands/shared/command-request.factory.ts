@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import { validationFailed } from '../../domain/ledger-error.js';
@@ -10,6 +10,7 @@ import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
 import type { SubjectParams, TenantParams } from '../../http/subject-params.dto.js';
 import type { PolicyCommandRequest } from '../policy/policy-command-executor.js';
 import type { CommandContext } from './command-context.js';
+import { deriveKey, MASTER_KEY, type MasterKey } from '../../privacy/master-key.js';
 import type { SubjectCommandRequest } from './subject-command-executor.js';
 
 /** How far ahead of our clock a caller's `occurredAt` may be (clock skew), per api.md. */
@@ -24,10 +25,15 @@ const HEADER_TOKEN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class CommandRequestFactory {
+  private readonly fingerprintKey: Buffer;
+
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+    @Inject(MASTER_KEY) masterKey: MasterKey,
+  ) {
+    this.fingerprintKey = deriveKey(masterKey, 'idempotency fingerprint');
+  }
 
   build(
     params: SubjectParams,
@@ -65,7 +71,7 @@ export class CommandRequestFactory {
       occurredAt: this.occurredAt(occurredAt, occurredAtField),
       actor: actor ?? 'unidentified-caller',
       correlationId: correlationId ?? this.ids.newId(),
-      idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(request) },
+      idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(this.fingerprintKey, request) },
     };
   }
 
@@ -89,8 +95,13 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return value;
 };
 
-/** Same key + same method, path and body (canonical JSON, RFC 8785) = the same request. */
-const fingerprint = (request: FastifyRequest): string =>
-  createHash('sha256')
+/**
+ * Same key + same method, path and body (canonical JSON, RFC 8785) = the same request.
+ * Keyed (HMAC-SHA256 with a key derived from the master key), not a bare hash: the body holds
+ * e-mail and IP addresses, and a bare hash kept after shredding would let anyone confirm a
+ * guessed address by hashing it.
+ */
+const fingerprint = (key: Buffer, request: FastifyRequest): string =>
+  createHmac('sha256', key)
     .update(canonicalize({ method: request.method, path: request.url.split('?')[0], body: request.body ?? null }) ?? '')
     .digest('hex');

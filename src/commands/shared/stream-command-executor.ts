@@ -42,6 +42,13 @@ export interface StreamWrite<Body extends CommandBody> {
    * created (e.g. a grievance's), also when it is rebuilt from the stream after a crash.
    */
   answer(events: readonly StoredEvent[]): Body;
+  /**
+   * Runs just before the append with the events about to be written (e.g. to mark a key
+   * that the append makes due for destruction, so a crash after the append is recoverable).
+   */
+  beforeAppend?(events: readonly NewEvent[]): Promise<void>;
+  /** Runs after a successful append; must not throw (the events are committed, the answer is 201). */
+  afterAppend?(events: readonly StoredEvent[]): Promise<void>;
 }
 
 /**
@@ -119,12 +126,16 @@ export class StreamCommandExecutor {
       // attempt chains again from the fresh history. Chaining is the last step before the
       // store, so anything that transforms the stored form (e.g. encryption) must go before it.
       const chained = chainEvents(streamId, previousHashOf(last), last === undefined ? 0 : last.streamPosition + 1, decided);
+      await write.beforeAppend?.(chained);
+      let result;
       try {
-        const result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
-        return { status: 201, body: write.answer(result.events) };
+        result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        continue;
       }
+      await write.afterAppend?.(result.events);
+      return { status: 201, body: write.answer(result.events) };
     }
     throw new LedgerError(
       'concurrent-modification',

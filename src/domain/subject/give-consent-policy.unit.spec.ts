@@ -11,6 +11,7 @@ import { foldSubject } from './subject.state.js';
 
 const context = (publishedPolicyVersions?: readonly string[] | null): DecisionContext => ({
   occurredAt: '2026-04-01T10:00:00.000Z',
+  recordedAt: '2026-04-01T10:00:00.000Z',
   newId: randomUUID(),
   erasureDays: 30,
   erasureSystems: ['crm'],

@@ -18,6 +18,7 @@ const SYSTEMS = ['crm', 'backups'] as const;
 
 const aContext = (overrides: Partial<DecisionContext> = {}): DecisionContext => ({
   occurredAt: '2026-03-10T09:30:00.000Z',
+  recordedAt: '2026-03-10T09:30:00.000Z',
   newId: randomUUID(),
   erasureDays: 30,
   erasureSystems: [...SYSTEMS],

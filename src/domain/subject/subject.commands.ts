@@ -51,11 +51,13 @@ export type SubjectCommand =
 
 /**
  * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:
- * the time the fact happened, a fresh id for anything the decision creates, and the rules
+ * the time the fact happened (and the time it is recorded), a fresh id for anything the decision creates, and the rules
  * from configuration.
  */
 export interface DecisionContext {
   readonly occurredAt: string;
+  /** The ledger's own clock at the decision: when the events are recorded. */
+  readonly recordedAt: string;
   readonly newId: string;
   readonly erasureDays: number;
   readonly erasureSystems: readonly string[];

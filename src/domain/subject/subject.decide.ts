@@ -1,3 +1,4 @@
+import { personalFieldList } from '../../privacy/personal-fields.js';
 import { LedgerError } from '../ledger-error.js';
 import { lodgeGrievance, resolveGrievance } from './grievance.decide.js';
 import type {
@@ -197,17 +198,26 @@ const confirmErasure = (command: ConfirmErasure, state: SubjectState, context: D
   const remainingSystems = erasure.systems.filter(
     (system) => system !== command.system && !erasure.confirmed.includes(system),
   );
+  const completed: SubjectEvent = {
+    type: 'deletion-completed',
+    occurredAt: context.occurredAt,
+    data: {
+      deletionId: erasure.deletionId,
+      system: command.system,
+      completedAt: context.occurredAt,
+      remainingSystems,
+      ...(command.evidence !== undefined && { evidence: command.evidence }),
+    },
+  };
+  if (remainingSystems.length > 0) return [completed];
+  // Erased in every system: the subject's personal data in the log goes too (its key is
+  // destroyed once this append succeeds), in the same append, so no reader sees one without the other.
   return [
+    completed,
     {
-      type: 'deletion-completed',
+      type: 'subject-data-shredded',
       occurredAt: context.occurredAt,
-      data: {
-        deletionId: erasure.deletionId,
-        system: command.system,
-        completedAt: context.occurredAt,
-        remainingSystems,
-        ...(command.evidence !== undefined && { evidence: command.evidence }),
-      },
+      data: { deletionId: erasure.deletionId, shreddedAt: context.recordedAt, fields: personalFieldList() },
     },
   ];
 };

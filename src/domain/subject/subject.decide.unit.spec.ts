@@ -4,12 +4,14 @@ import type { LegalBasis, PurposeId } from '../catalogue.js';
 import { type ErrorCode, LedgerError } from '../ledger-error.js';
 import type { DecisionContext, RecordTransfer, SubjectCommand } from './subject.commands.js';
 import { decide } from './subject.decide.js';
+import { personalFieldList } from '../../privacy/personal-fields.js';
 import type {
   ConsentGiven,
   ConsentWithdrawn,
   DataTransferred,
   DeletionCompleted,
   DeletionRequested,
+  SubjectDataShredded,
   SubjectEvent,
 } from './subject.events.js';
 import { evolve, foldSubject, initialSubjectState, type SubjectState } from './subject.state.js';
@@ -26,6 +28,7 @@ const at = (minute: number): string => new Date(Date.UTC(2026, 2, 1, 10, minute)
 
 const aContext = (overrides: Partial<DecisionContext> = {}): DecisionContext => ({
   occurredAt: at(50),
+  recordedAt: at(55),
   newId: randomUUID(),
   erasureDays: 30,
   erasureSystems: [...SYSTEMS],
@@ -656,19 +659,21 @@ describe('subject decider', () => {
           const context = aContext({ occurredAt: at(20 + index) });
           const evidence = `ticket-${randomUUID()}`;
           const events = decide({ type: 'confirm-erasure', system, evidence }, state, context);
-          expect(events).toEqual([
-            {
-              type: 'deletion-completed',
-              occurredAt: context.occurredAt,
-              data: {
-                deletionId,
-                system,
-                completedAt: context.occurredAt,
-                remainingSystems: expect.any(Array),
-                evidence,
-              },
+          expect(events[0]).toEqual({
+            type: 'deletion-completed',
+            occurredAt: context.occurredAt,
+            data: {
+              deletionId,
+              system,
+              completedAt: context.occurredAt,
+              remainingSystems: expect.any(Array),
+              evidence,
             },
-          ]);
+          });
+          // Only the last confirmation shreds the subject's personal data.
+          expect(events.map((event) => event.type)).toEqual(
+            index === order.length - 1 ? ['deletion-completed', 'subject-data-shredded'] : ['deletion-completed'],
+          );
           for (const event of events) {
             if (event.type === 'deletion-completed') remaining.push([...event.data.remainingSystems]);
             state = evolve(state, event);
@@ -703,14 +708,53 @@ describe('subject decider', () => {
           deletionRequested(deletionId, { systems: ['crm', 'backups'] }),
           deletionCompleted(deletionId, 'backups', ['crm'], at(6)),
         ];
-        const context = aContext({ occurredAt: at(40) });
+        const context = aContext({ occurredAt: at(40), recordedAt: at(45) });
         const last: DeletionCompleted = {
           type: 'deletion-completed',
           occurredAt: at(40),
           data: { deletionId, system: 'crm', completedAt: at(40), remainingSystems: [] },
         };
-        given(history).when({ type: 'confirm-erasure', system: 'crm' }, context).then([last]);
-        expect(foldSubject([...history, last]).erasure).toMatchObject({ state: 'completed', deletionId, completedAt: at(40) });
+        const shredded: SubjectDataShredded = {
+          type: 'subject-data-shredded',
+          occurredAt: at(40),
+          data: { deletionId, shreddedAt: at(45), fields: personalFieldList() },
+        };
+        given(history).when({ type: 'confirm-erasure', system: 'crm' }, context).then([last, shredded]);
+        expect(foldSubject([...history, last, shredded]).erasure).toMatchObject({ state: 'completed', deletionId, completedAt: at(40) });
+      });
+
+      it('shreds the personal data in the same decision, naming every personal field and when the ledger recorded it', () => {
+        const deletionId = randomUUID();
+        // The caller's occurredAt says when the system finished; the key goes when the ledger records it.
+        const context = aContext({ occurredAt: at(30), recordedAt: at(59) });
+        given([deletionRequested(deletionId, { systems: ['backups'] })])
+          .when({ type: 'confirm-erasure', system: 'backups', evidence: 'purge job 7' }, context)
+          .then([
+            {
+              type: 'deletion-completed',
+              occurredAt: at(30),
+              data: { deletionId, system: 'backups', completedAt: at(30), remainingSystems: [], evidence: 'purge job 7' },
+            },
+            // No personal data in the shredding event itself: ids, times and field names only.
+            { type: 'subject-data-shredded', occurredAt: at(30), data: { deletionId, shreddedAt: at(59), fields: personalFieldList() } },
+          ]);
+        expect(personalFieldList()).toEqual(
+          expect.arrayContaining(['consent-given/evidence.contact', 'consent-given/evidence.ipAddress', 'data-transferred/reference']),
+        );
+      });
+
+      it('does not shred while some system has still to confirm', () => {
+        const deletionId = randomUUID();
+        const context = aContext();
+        given([deletionRequested(deletionId, { systems: ['crm', 'backups'] })])
+          .when({ type: 'confirm-erasure', system: 'crm' }, context)
+          .then([
+            {
+              type: 'deletion-completed',
+              occurredAt: context.occurredAt,
+              data: { deletionId, system: 'crm', completedAt: context.occurredAt, remainingSystems: ['backups'] },
+            },
+          ]);
       });
     });
 
@@ -790,6 +834,18 @@ describe('subject decider', () => {
         completedAt: at(11),
         systems: ['crm', 'backups'],
       });
+    });
+
+    it('changes nothing but known for a shredding: the erasure stays completed, consents as they were', () => {
+      const deletionId = randomUUID();
+      const before = foldSubject([consentGiven(['crm-access']), ...completedErasure(deletionId, ['crm'])]);
+      const shredded: SubjectDataShredded = {
+        type: 'subject-data-shredded',
+        occurredAt: at(20),
+        data: { deletionId, shreddedAt: at(21), fields: personalFieldList() },
+      };
+      expect(evolve(before, shredded)).toEqual(before);
+      expect(evolve(initialSubjectState(), shredded)).toEqual({ ...initialSubjectState(), known: true });
     });
 
     it('ignores a completion for an erasure other than the open one', () => {

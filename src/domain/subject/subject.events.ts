@@ -79,6 +79,20 @@ export type DeletionCompleted = Fact<
   }
 >;
 
+/**
+ * The subject's data key was destroyed when its erasure completed in every system: the
+ * personal values of its earlier events (`fields`, as `type/path`) are unreadable from now
+ * on, in every copy of the log. Holds no personal data itself.
+ */
+export type SubjectDataShredded = Fact<
+  'subject-data-shredded',
+  {
+    readonly deletionId: string;
+    readonly shreddedAt: string;
+    readonly fields: readonly string[];
+  }
+>;
+
 export type SubjectEvent =
   | ConsentGiven
   | ConsentWithdrawn
@@ -86,7 +100,8 @@ export type SubjectEvent =
   | DeletionRequested
   | DeletionCompleted
   | GrievanceLodged
-  | GrievanceResolved;
+  | GrievanceResolved
+  | SubjectDataShredded;
 export type SubjectEventType = SubjectEvent['type'];
 
 export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
@@ -97,6 +112,7 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'deletion-completed',
   'grievance-lodged',
   'grievance-resolved',
+  'subject-data-shredded',
 ];
 
 export const isSubjectEventType = (type: string): type is SubjectEventType =>

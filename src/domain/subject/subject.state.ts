@@ -68,6 +68,7 @@ export const evolve = (state: SubjectState, event: SubjectEvent): SubjectState =
       return { ...state, known: true, purposes };
     }
     case 'data-transferred':
+    case 'subject-data-shredded':
       return { ...state, known: true };
     case 'deletion-requested':
       return {

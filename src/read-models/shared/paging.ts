@@ -63,3 +63,8 @@ export async function* allPages<T extends ReadDocument>(store: ReadStore, collec
     cursor = page.nextCursor;
   }
 }
+
+/** Each page transformed in turn (e.g. personal values opened with one key lookup per page). */
+export async function* mapPages<T, U>(pages: AsyncIterable<T[]>, map: (items: T[]) => Promise<U[]>): AsyncGenerator<U[]> {
+  for await (const page of pages) yield await map(page);
+}

@@ -2,8 +2,8 @@ import type { GrievanceLodged, GrievanceResolved } from '../../domain/subject/gr
 
 /**
  * The history fields of a grievance fact. The sentence never quotes the subject's own
- * words: those stay in `grievanceDescription`, copied verbatim from the event, so that
- * personal data lives in exactly one field that can be sealed (or shown as erased) alone.
+ * words: the description is personal data, kept sealed with the entry's other personal
+ * values and opened into `grievanceDescription` at query time (subject-history.view.ts).
  */
 export const grievanceEntry = (event: GrievanceLodged | GrievanceResolved) => {
   if (event.type === 'grievance-lodged') {
@@ -15,7 +15,6 @@ export const grievanceEntry = (event: GrievanceLodged | GrievanceResolved) => {
       category: event.data.category,
       channel: event.data.channel,
       dueAt: event.data.dueAt,
-      grievanceDescription: event.data.description ?? null,
     };
   }
   return {

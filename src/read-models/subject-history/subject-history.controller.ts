@@ -1,20 +1,19 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { unknownSubject } from '../../domain/ledger-error.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
+import { PersonalData } from '../../privacy/personal-data.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
-import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
+import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
+import { historyEntryView, type HistoryEntry } from './subject-history.view.js';
 
 const ORDER = ['globalPosition'] as const;
 
-/** The entry as answered: the stored document without its bookkeeping fields. */
-const entryView = ({ _id, _position, tenantId, subjectId, ...entry }: HistoryEntryDocument) => entry;
-
-const COLUMNS: CsvColumn<HistoryEntryDocument>[] = [
+const COLUMNS: CsvColumn<HistoryEntry>[] = [
   'globalPosition',
   'streamPosition',
   'eventId',
@@ -44,13 +43,14 @@ const COLUMNS: CsvColumn<HistoryEntryDocument>[] = [
   'resolvedOnTime',
   'grievanceDescription',
   'actor',
-].map((field) => ({ header: field, value: (entry: HistoryEntryDocument) => entry[field] }));
+].map((field) => ({ header: field, value: (entry: HistoryEntry) => entry[field as keyof HistoryEntry] }));
 
 @Controller('v1/tenants/:tenantId/subjects/:subjectId/history')
 export class SubjectHistoryController {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly freshness: ReadFreshness,
+    private readonly personalData: PersonalData,
   ) {}
 
   /** Oldest first. JSON pages with a cursor, or the whole timeline as CSV. */
@@ -66,7 +66,7 @@ export class SubjectHistoryController {
     }
     if (acceptsCsv(accept)) {
       const pages = allPages<HistoryEntryDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });
-      return new StreamableFile(csvStream(COLUMNS, pages), {
+      return new StreamableFile(csvStream(COLUMNS, mapPages(pages, (items) => this.view(items))), {
         type: CSV_TYPE,
         disposition: `attachment; filename="history-${params.tenantId}-${params.subjectId}.csv"`,
       });
@@ -77,6 +77,12 @@ export class SubjectHistoryController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { tenantId: params.tenantId, subjectId: params.subjectId, entries: page.items.map(entryView), nextCursor: page.nextCursor };
+    return { tenantId: params.tenantId, subjectId: params.subjectId, entries: await this.view(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** One key lookup per page: the personal values are opened here, never stored in clear. */
+  private async view(items: readonly HistoryEntryDocument[]): Promise<HistoryEntry[]> {
+    const ring = await this.personalData.keyRing(items);
+    return items.map((item) => historyEntryView(item, ring));
   }
 }

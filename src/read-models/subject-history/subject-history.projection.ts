@@ -1,3 +1,4 @@
+import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { DocumentBody, Projection } from '../projection.js';
 import { asSubjectEvent, type StoredSubjectEvent } from '../shared/subject-event.js';
@@ -7,6 +8,11 @@ import { grievanceEntry } from './grievance-entries.js';
  * One fact of a subject's regulator-facing timeline: a sentence in plain words, plus the
  * structured fields an auditor filters and checks by. Fields that do not apply are null,
  * so every entry has the same shape (and the same CSV columns).
+ *
+ * Personal values (evidence, reasons, transfer references) are kept only as stored in the
+ * event, i.e. sealed: the query opens them with the subject's key and composes the public
+ * fields (subject-history.view.ts), so this read model never holds plaintext and reads
+ * "[erased]" once the key is destroyed, before and after a rebuild alike.
  */
 export interface HistoryEntryDocument extends ReadDocument {
   readonly tenantId: string;
@@ -27,20 +33,17 @@ export interface HistoryEntryDocument extends ReadDocument {
   readonly country: string | null;
   readonly dataCategories: readonly string[] | null;
   readonly legalBasis: string | null;
-  readonly transferReference: string | null;
   readonly deletionId: string | null;
   readonly dueAt: string | null;
   readonly systems: readonly string[] | null;
   readonly system: string | null;
-  readonly evidence: string | null;
-  readonly reason: string | null;
   readonly grievanceId: string | null;
   readonly category: string | null;
   readonly outcome: string | null;
   readonly resolvedOnTime: boolean | null;
-  /** The subject's own words (personal data), verbatim from the event's `description`. */
-  readonly grievanceDescription: string | null;
   readonly actor: string;
+  /** The event's personal values as stored (sealed), by path; opened at query time. */
+  readonly personal: readonly StoredPersonalValue[];
 }
 
 type Body = DocumentBody<HistoryEntryDocument>;
@@ -55,18 +58,14 @@ const EMPTY = {
   country: null,
   dataCategories: null,
   legalBasis: null,
-  transferReference: null,
   deletionId: null,
   dueAt: null,
   systems: null,
   system: null,
-  evidence: null,
-  reason: null,
   grievanceId: null,
   category: null,
   outcome: null,
   resolvedOnTime: null,
-  grievanceDescription: null,
 } as const;
 
 const list = (items: readonly string[]): string => items.join(', ');
@@ -74,27 +73,18 @@ const list = (items: readonly string[]): string => items.join(', ');
 /** The structured fields and the sentence of each kind of fact. */
 const describe = (event: StoredSubjectEvent): Partial<Body> & { description: string } => {
   switch (event.type) {
-    case 'consent-given': {
-      const { evidence } = event.data;
-      const evidenceText = evidence
-        ? [evidence.ipAddress && `IP ${evidence.ipAddress}`, evidence.userAgent && `agent ${evidence.userAgent}`, evidence.contact && `contact ${evidence.contact}`]
-            .filter(Boolean)
-            .join('; ')
-        : '';
+    case 'consent-given':
       return {
         description: `Consent given for ${list(event.data.purposes)} under policy ${event.data.policyVersion} via ${event.data.channel}.`,
         purposes: event.data.purposes,
         policyVersion: event.data.policyVersion,
         channel: event.data.channel,
-        evidence: evidenceText === '' ? null : evidenceText,
       };
-    }
     case 'consent-withdrawn':
       return {
         description: `Consent withdrawn for ${list(event.data.purposes)}${event.data.channel ? ` via ${event.data.channel}` : ''}.`,
         purposes: event.data.purposes,
         channel: event.data.channel ?? null,
-        reason: event.data.reason ?? null,
       };
     case 'data-transferred': {
       const { recipient } = event.data;
@@ -109,7 +99,6 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
         country: event.data.country,
         dataCategories: event.data.dataCategories,
         legalBasis: event.data.legalBasis,
-        transferReference: event.data.reference ?? null,
       };
     }
     case 'deletion-requested':
@@ -120,7 +109,6 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
         deletionId: event.data.deletionId,
         dueAt: event.data.dueAt,
         systems: event.data.systems,
-        reason: event.data.reason ?? null,
       };
     case 'deletion-completed':
       return {
@@ -132,7 +120,14 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
         deletionId: event.data.deletionId,
         system: event.data.system,
         systems: event.data.remainingSystems,
-        evidence: event.data.evidence ?? null,
+      };
+    case 'subject-data-shredded':
+      return {
+        description:
+          "Personal data crypto-shredded: the subject's data key was destroyed once the erasure completed in every system, " +
+          'so the personal values of its earlier facts (evidence, contact details, reasons, references) read [erased] in ' +
+          'every copy of the log; every other fact stays.',
+        deletionId: event.data.deletionId,
       };
     case 'grievance-lodged':
     case 'grievance-resolved':
@@ -155,6 +150,7 @@ export const subjectHistoryProjection: Projection<HistoryEntryDocument> = {
     'deletion-completed',
     'grievance-lodged',
     'grievance-resolved',
+    'subject-data-shredded',
   ],
   documentId: (event) => event.id,
   evolve: (current, stored) => {
@@ -172,6 +168,7 @@ export const subjectHistoryProjection: Projection<HistoryEntryDocument> = {
       actor: stored.metadata.actor,
       ...EMPTY,
       ...describe(event),
+      personal: storedPersonalValues(stored.type, stored.data),
     };
   },
 };

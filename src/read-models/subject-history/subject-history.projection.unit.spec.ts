@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { documentAfter } from '../../../test/support/fold-projection.js';
+import { keyRingOf, sealedWith } from '../../../test/support/sealed-events.js';
 import { aSubjectStream } from '../../../test/support/stored-events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
-import { subjectHistoryProjection } from './subject-history.projection.js';
+import { ERASED, isSealed, newDataKey } from '../../privacy/field-cipher.js';
+import { personalFieldList } from '../../privacy/personal-fields.js';
+import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
+import { historyEntryView } from './subject-history.view.js';
 
 const projection = subjectHistoryProjection;
 
@@ -32,10 +36,8 @@ const NOTHING_SPECIFIC = {
   grievanceDescription: null,
 };
 
-/** The fields every entry takes from the event's envelope. */
+/** The fields every answered entry takes from the event's envelope. */
 const envelopeOf = (event: StoredEvent) => ({
-  tenantId: event.metadata.tenantId,
-  subjectId: event.metadata.subjectId,
   eventId: event.id,
   type: event.type,
   globalPosition: event.globalPosition,
@@ -45,8 +47,18 @@ const envelopeOf = (event: StoredEvent) => ({
   actor: event.metadata.actor,
 });
 
-/** when an event is applied to the history (which has no entry for it yet): its entry. */
-const entryOf = (event: StoredEvent) => projection.evolve(null, event);
+/** The document the history stores for an event it has no entry for yet. */
+const documentOf = (event: StoredEvent): HistoryEntryDocument | null => documentAfter(projection, [event]);
+
+/**
+ * when an event is stored (its personal values sealed with the subject's key) and applied
+ * to the history: the entry as the query answers it while the key exists.
+ */
+const entryOf = (event: StoredEvent) => {
+  const key = newDataKey();
+  const document = documentOf(sealedWith(key, event));
+  return document && historyEntryView(document, keyRingOf([[event.metadata.tenantId, event.metadata.subjectId, key]]));
+};
 
 describe('subject-history projection', () => {
   describe('entries', () => {
@@ -333,6 +345,61 @@ describe('subject-history projection', () => {
 
       expect(entry?.resolvedOnTime).toBe(false);
       expect(entry?.description).toContain('late');
+    });
+  });
+
+  describe('personal values', () => {
+    const consentWithEvidence = () =>
+      aSubjectStream().consentGiven({
+        evidence: { ipAddress: '198.51.100.23', userAgent: 'Agent/9.9', contact: 'meera@example.org' },
+      });
+
+    it('are stored sealed, with what opens them, and never in clear', () => {
+      const consent = consentWithEvidence();
+      const document = documentOf(sealedWith(newDataKey(), consent));
+
+      expect(document?.personal.map((entry) => entry.path)).toEqual(['evidence.ipAddress', 'evidence.userAgent', 'evidence.contact']);
+      expect(document?.personal.every((entry) => isSealed(entry.value))).toBe(true);
+      expect(document).toMatchObject({ tenantId: consent.metadata.tenantId, subjectId: consent.metadata.subjectId, eventId: consent.id });
+      for (const secret of ['198.51.100.23', 'Agent/9.9', 'meera@example.org']) expect(JSON.stringify(document)).not.toContain(secret);
+    });
+
+    it('read [erased] once the key is gone, while every other field stays', () => {
+      const subject = aSubjectStream();
+      const key = newDataKey();
+      const consent = sealedWith(key, subject.consentGiven({ evidence: { ipAddress: '198.51.100.23', contact: 'meera@example.org' } }));
+      const transfer = sealedWith(key, subject.dataTransferred({ reference: 'JOB-77', country: 'SG' }));
+      const withdrawal = sealedWith(key, subject.consentWithdrawn({ reason: 'moving away', channel: 'email' }));
+      const noKeys = keyRingOf([]);
+
+      const [given, transferred, withdrawn] = [consent, transfer, withdrawal].map((event) => historyEntryView(documentOf(event)!, noKeys));
+
+      expect(given?.evidence).toBe(`IP ${ERASED}; contact ${ERASED}`);
+      expect(given?.purposes).toEqual(consent.data.purposes);
+      expect(transferred).toMatchObject({ transferReference: ERASED, country: 'SG', recipientId: transfer.data.recipient.id });
+      expect(withdrawn).toMatchObject({ reason: ERASED, channel: 'email', purposes: withdrawal.data.purposes });
+    });
+
+    it('written before encryption (plaintext in the event) pass through as they are', () => {
+      const consent = consentWithEvidence();
+      const entry = historyEntryView(documentOf(consent)!, keyRingOf([]));
+
+      expect(entry.evidence).toBe('IP 198.51.100.23; agent Agent/9.9; contact meera@example.org');
+    });
+  });
+
+  describe('when the personal data was crypto-shredded', () => {
+    it('records the erasure it ended, in plain words, with no personal value', () => {
+      const subject = aSubjectStream();
+      const deletionId = subject.deletionRequested().data.deletionId;
+      const shredded = subject.otherEvent('subject-data-shredded', { deletionId, shreddedAt: '2026-01-02T00:00:00.000Z', fields: personalFieldList() });
+
+      const entry = entryOf(shredded);
+
+      expect(entry).toEqual({ ...envelopeOf(shredded), ...NOTHING_SPECIFIC, description: expect.any(String), deletionId });
+      expect(entry?.description).toContain('Personal data crypto-shredded');
+      expect(entry?.description).toContain('[erased]');
+      expect(documentOf(shredded)?.personal).toEqual([]);
     });
   });
 });

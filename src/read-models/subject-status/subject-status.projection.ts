@@ -91,6 +91,10 @@ export const evolveSubjectStatus = (
     case 'grievance-lodged':
     case 'grievance-resolved':
       return next;
+    case 'subject-data-shredded':
+      // Part of the erasure's proof: its personal data went with it, in the same append.
+      if (next.erasure.deletionId !== event.data.deletionId) return next;
+      return { ...next, erasure: { ...next.erasure, eventIds: [...next.erasure.eventIds, event.id] } };
     case 'deletion-requested':
       return {
         ...next,
@@ -139,6 +143,7 @@ export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
     'deletion-completed',
     'grievance-lodged',
     'grievance-resolved',
+    'subject-data-shredded',
   ],
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),
   evolve: evolveSubjectStatus,

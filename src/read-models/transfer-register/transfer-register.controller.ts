@@ -1,19 +1,19 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { validationFailed } from '../../domain/ledger-error.js';
 import { TenantParams } from '../../http/subject-params.dto.js';
+import { PersonalData } from '../../privacy/personal-data.js';
 import { READ_STORE, type Condition, type ReadStore, type Where } from '../../read-store/read-store.port.js';
 import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
-import { allPages, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
+import { allPages, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/paging.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { transferRegisterProjection, type TransferDocument } from './transfer-register.projection.js';
 import { TransferRegisterQuery } from './transfer-register.query.js';
+import { transferView, type TransferView } from './transfer-register.view.js';
 
 const ORDER = ['occurredAt'] as const;
 
-const transferView = ({ _id, _position, ...transfer }: TransferDocument) => transfer;
-
-const COLUMNS: CsvColumn<TransferDocument>[] = [
+const COLUMNS: CsvColumn<TransferView>[] = [
   'occurredAt',
   'recordedAt',
   'transferId',
@@ -28,7 +28,7 @@ const COLUMNS: CsvColumn<TransferDocument>[] = [
   'legalBasis',
   'reference',
   'globalPosition',
-].map((field) => ({ header: field, value: (t: TransferDocument) => t[field] }));
+].map((field) => ({ header: field, value: (t: TransferView) => t[field as keyof TransferView] }));
 
 /** The register of transfers of one tenant: a regulator's "where did the data go". */
 @Controller('v1/tenants/:tenantId/transfers')
@@ -36,6 +36,7 @@ export class TransferRegisterController {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly freshness: ReadFreshness,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Get()
@@ -45,7 +46,7 @@ export class TransferRegisterController {
     const collection = transferRegisterProjection.collection.name;
     if (acceptsCsv(accept)) {
       const pages = allPages<TransferDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });
-      return new StreamableFile(csvStream(COLUMNS, pages), {
+      return new StreamableFile(csvStream(COLUMNS, mapPages(pages, (items) => this.view(items))), {
         type: CSV_TYPE,
         disposition: `attachment; filename="transfers-${params.tenantId}.csv"`,
       });
@@ -56,7 +57,13 @@ export class TransferRegisterController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { tenantId: params.tenantId, transfers: page.items.map(transferView), nextCursor: page.nextCursor };
+    return { tenantId: params.tenantId, transfers: await this.view(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** One key lookup per page, for every subject on it. */
+  private async view(items: readonly TransferDocument[]): Promise<TransferView[]> {
+    const ring = await this.personalData.keyRing(items);
+    return items.map((item) => transferView(item, ring));
   }
 }
 

@@ -1,3 +1,4 @@
+import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
 import { asSubjectEvent } from '../shared/subject-event.js';
@@ -16,7 +17,11 @@ export interface TransferDocument extends ReadDocument {
   readonly dataCategories: readonly string[];
   readonly purpose: string;
   readonly legalBasis: string;
-  readonly reference: string | null;
+  /**
+   * The caller's reference (free text, so personal) as stored: sealed. The query opens it
+   * (transfer-register.view.ts); this read model never holds it in clear.
+   */
+  readonly personal: readonly StoredPersonalValue[];
   readonly globalPosition: number;
 }
 
@@ -51,7 +56,7 @@ export const transferRegisterProjection: Projection<TransferDocument> = {
       dataCategories: event.data.dataCategories,
       purpose: event.data.purpose,
       legalBasis: event.data.legalBasis,
-      reference: event.data.reference ?? null,
+      personal: storedPersonalValues(stored.type, stored.data),
       globalPosition: stored.globalPosition,
     };
   },
