@@ -1,4 +1,5 @@
 import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
+import { SUBJECT_EVENT_TYPES } from '../../domain/subject/subject.events.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { DocumentBody, Projection } from '../projection.js';
 import { asSubjectEvent, type StoredSubjectEvent } from '../shared/subject-event.js';
@@ -142,16 +143,8 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
 export const subjectHistoryProjection: Projection<HistoryEntryDocument> = {
   name: 'subject-history',
   collection: { name: 'subject_history', indexes: [['tenantId', 'subjectId', 'globalPosition']] },
-  handles: [
-    'consent-given',
-    'consent-withdrawn',
-    'data-transferred',
-    'deletion-requested',
-    'deletion-completed',
-    'grievance-lodged',
-    'grievance-resolved',
-    'subject-data-shredded',
-  ],
+  // Every fact about the subject is an entry of its timeline.
+  handles: SUBJECT_EVENT_TYPES,
   documentId: (event) => event.id,
   evolve: (current, stored) => {
     const event = asSubjectEvent(stored);

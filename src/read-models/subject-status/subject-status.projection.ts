@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../event-store/event-store.port.js';
+import { SUBJECT_EVENT_TYPES } from '../../domain/subject/subject.events.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
 import type { DocumentBody, Projection } from '../projection.js';
 import { asSubjectEvent, subjectKey } from '../shared/subject-event.js';
@@ -135,16 +136,7 @@ export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
   collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId'], ['tenantId', 'subjectType']] },
   // Grievances change no status field, but a subject known only by a grievance is still known.
-  handles: [
-    'consent-given',
-    'consent-withdrawn',
-    'data-transferred',
-    'deletion-requested',
-    'deletion-completed',
-    'grievance-lodged',
-    'grievance-resolved',
-    'subject-data-shredded',
-  ],
+  handles: SUBJECT_EVENT_TYPES,
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),
   evolve: evolveSubjectStatus,
 };
