@@ -33,6 +33,8 @@ WORKDIR /app
 COPY --chown=node:node package.json ./package.json
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The ops dashboard's page, script and stylesheet (GET /ops), found next to dist/ at run time.
+COPY --chown=node:node public ./public
 # The data directory belongs to the unprivileged user, so a new named volume does too.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -6,6 +6,7 @@ import { ReadModelsModule } from './read-models/read-models.module.js';
 import { SubjectExportModule } from './subject-export/subject-export.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { OpsDashboardModule } from './ops-dashboard/ops-dashboard.module.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
 import { ID_GENERATOR, uuidV7Generator, type IdGenerator } from './platform/ids.js';
@@ -40,7 +41,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule],
     };
   }
 }
