@@ -1,22 +1,34 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule, type AppOptions } from './app.module.js';
+import { Logger } from 'nestjs-pino';
+import { AppModule, appLogSettings, type AppOptions } from './app.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ledgerValidationPipe } from './http/validation.js';
+import { installHttpObservability } from './observability/http-observability.js';
+import { requestIdGenerator } from './observability/request-id.js';
+import { uuidV7Generator } from './platform/ids.js';
 
 /** api.md: a body over 64 KiB is refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Builds the whole ledger app; `main.ts` and the e2e tests both start it this way. */
 export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyApplication> => {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 300 } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 300 },
+    // The caller's X-Request-Id when it is a plain token, else a fresh id (request-id.ts).
+    genReqId: requestIdGenerator(options.ids ?? uuidV7Generator),
+  });
+  const { appLogs } = appLogSettings(options);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
-    logger: options.logger ?? ['log', 'warn', 'error'],
-    bufferLogs: false,
+    // With JSON logs, Nest's own start-up lines wait for the pino logger rather than print as text.
+    ...(appLogs ? { bufferLogs: true } : { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false }),
     // Fastify's own JSON parser is the only one: a form or text body is answered 415.
     bodyParser: false,
   });
+  if (appLogs) app.useLogger(app.get(Logger));
+  installHttpObservability(app);
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type LoggerService, type LogLevel } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
@@ -7,6 +8,8 @@ import { SubjectExportModule } from './subject-export/subject-export.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { OpsDashboardModule } from './ops-dashboard/ops-dashboard.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { logSettingsOf, type LogSettings } from './observability/logging/request-log.options.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
 import { ID_GENERATOR, uuidV7Generator, type IdGenerator } from './platform/ids.js';
@@ -16,8 +19,15 @@ export interface AppOptions {
   /** Tests move time; production uses the system clock. */
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Unset: JSON logs through pino (docs/operations.md); given, Nest's logger and no request log. */
   readonly logger?: LoggerService | LogLevel[] | false;
+  /** Where the JSON log lines go instead of standard output (tests capture them); implies JSON logs. */
+  readonly logStream?: DestinationStream;
 }
+
+/** How the app logs, from its options and LEDGER_LOG_LEVEL. */
+export const appLogSettings = (options: AppOptions): LogSettings =>
+  logSettingsOf({ level: options.config.logLevel, logger: options.logger, logStream: options.logStream });
 
 /** Configuration, clock and id generator: provided once, injected everywhere. */
 @Global()
@@ -41,7 +51,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule, ObservabilityModule.register(appLogSettings(options))],
     };
   }
 }

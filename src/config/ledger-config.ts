@@ -24,7 +24,13 @@ export interface LedgerConfig {
   readonly masterKey: Buffer | undefined;
   /** NODE_ENV=production: no generated secrets; LEDGER_MASTER_KEY must be set. */
   readonly production: boolean;
+  /** The least severe level of the JSON logs (docs/operations.md); `silent` turns them off. */
+  readonly logLevel: LedgerLogLevel;
 }
+
+/** pino's level names, most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LedgerLogLevel = (typeof LOG_LEVELS)[number];
 
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
 
@@ -56,6 +62,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   jurisdiction: country(env, 'LEDGER_JURISDICTION', 'IN'),
   masterKey: masterKeyOf(env, 'LEDGER_MASTER_KEY'),
   production: isProduction(env),
+  logLevel: oneOf(env, 'LEDGER_LOG_LEVEL', LOG_LEVELS, 'info'),
 });
 
 /**
@@ -129,6 +136,12 @@ const systems = (env: Env, name: string): string[] => {
   if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid system id (lower-case letters, digits, ._-)`);
   if (new Set(list).size !== list.length) throw new ConfigError(name, 'names a system twice');
   return list;
+};
+
+const oneOf = <T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T => {
+  const value = text(env, name)?.toLowerCase() ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
 };
 
 const country = (env: Env, name: string, fallback: string): string => {

@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
       jurisdiction: 'IN',
       masterKey: undefined,
       production: false,
+      logLevel: 'info',
     });
   });
 
@@ -32,6 +33,7 @@ describe('configuration from the environment', () => {
       LEDGER_ERASURE_SYSTEMS: ' crm , backups ',
       LEDGER_GRIEVANCE_DAYS: '90',
       LEDGER_JURISDICTION: 'de',
+      LEDGER_LOG_LEVEL: 'Debug',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -43,6 +45,7 @@ describe('configuration from the environment', () => {
       erasureSystems: ['crm', 'backups'],
       grievanceDays: 90,
       jurisdiction: 'DE',
+      logLevel: 'debug',
     });
   });
 
@@ -68,6 +71,7 @@ describe('configuration from the environment', () => {
     ['MONGODB_URL', 'not a url'],
     ['LEDGER_JURISDICTION', 'India'],
     ['LEDGER_JURISDICTION', 'XX'],
+    ['LEDGER_LOG_LEVEL', 'verbose'],
     ['LEDGER_MASTER_KEY', 'secret'],
     ['LEDGER_MASTER_KEY', randomBytes(16).toString('base64')],
     ['LEDGER_MASTER_KEY', randomBytes(33).toString('hex').slice(0, 62)],

@@ -28,6 +28,7 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
     ProcessingRecordController,
   ],
   providers: [ProjectionRunner, ReadFreshness],
-  exports: [ReadFreshness],
+  // The runner for the readiness probe and the projection gauges (src/observability).
+  exports: [ReadFreshness, ProjectionRunner],
 })
 export class ReadModelsModule {}

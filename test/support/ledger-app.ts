@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import type { Clock } from '../../src/platform/clock.js';
@@ -27,6 +28,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Captures the app's JSON log lines (otherwise the app logs nothing); one stream per test file. */
+  logStream?: DestinationStream;
 }
 
 /**
@@ -60,6 +63,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
     config,
     logger: false,
     ...(options.clock && { clock: options.clock }),
+    ...(options.logStream && { logStream: options.logStream }),
   });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
 import type { TenantParams } from '../../http/subject-params.dto.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CommandRequestFactory } from '../shared/command-request.factory.js';
 import type { PolicyCommandBody } from './policy-command-executor.js';
 import { PolicyCommandMessage } from './policy-command.message.js';
@@ -13,6 +14,7 @@ export class PolicyCommandDispatcher {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly requests: CommandRequestFactory,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   async dispatch(
@@ -23,9 +25,8 @@ export class PolicyCommandDispatcher {
     occurredAt: string | undefined,
     occurredAtField?: string,
   ): Promise<PolicyCommandBody> {
-    const outcome = await this.commandBus.execute(
-      new PolicyCommandMessage(this.requests.buildPolicy(params, request, command, occurredAt, occurredAtField)),
-    );
+    const message = new PolicyCommandMessage(this.requests.buildPolicy(params, request, command, occurredAt, occurredAtField));
+    const outcome = await this.metrics.observeCommand(command.type, () => this.commandBus.execute(message));
     void reply.status(outcome.status);
     return outcome.body;
   }

@@ -70,7 +70,9 @@ export class CommandRequestFactory {
       tenantId,
       occurredAt: this.occurredAt(occurredAt, occurredAtField),
       actor: actor ?? 'unidentified-caller',
-      correlationId: correlationId ?? this.ids.newId(),
+      // Without X-Correlation-Id, the request id (X-Request-Id or Fastify's generated one)
+      // ties the events to the request's log line.
+      correlationId: correlationId ?? requestIdOf(request) ?? this.ids.newId(),
       idempotency: key === undefined ? undefined : { key, fingerprint: fingerprint(this.fingerprintKey, request) },
     };
   }
@@ -85,6 +87,10 @@ export class CommandRequestFactory {
     return new Date(at).toISOString();
   }
 }
+
+/** Fastify's request id (see src/observability/request-id.ts); absent on hand-made requests. */
+const requestIdOf = (request: FastifyRequest): string | undefined =>
+  typeof request.id === 'string' && request.id !== '' ? request.id : undefined;
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LedgerError, type ErrorCode, type FieldError } from '../../domain/ledger-error.js';
 import {
   EVENT_STORE,
@@ -9,6 +9,7 @@ import {
 } from '../../event-store/event-store.port.js';
 import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import type { IdempotencyClaim } from './command-context.js';
 import type { CommandOutcome, WrittenEvent } from './command-outcome.js';
@@ -66,6 +67,8 @@ export class StreamCommandExecutor {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    // Counts the events appended; absent when the executor is made by hand (tests).
+    @Optional() private readonly metrics?: LedgerMetrics,
   ) {}
 
   async execute<Body extends CommandBody>(write: StreamWrite<Body>): Promise<CommandOutcome<Body>> {
@@ -134,6 +137,7 @@ export class StreamCommandExecutor {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         continue;
       }
+      this.metrics?.eventsAppended(result.events);
       await write.afterAppend?.(result.events);
       return { status: 201, body: write.answer(result.events) };
     }

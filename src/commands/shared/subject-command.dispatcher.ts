@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import type { SubjectParams } from '../../http/subject-params.dto.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CommandRequestFactory } from './command-request.factory.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { SubjectCommandMessage } from './subject-command.message.js';
@@ -13,6 +14,7 @@ export class SubjectCommandDispatcher {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly requests: CommandRequestFactory,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   async dispatch(
@@ -22,9 +24,8 @@ export class SubjectCommandDispatcher {
     command: SubjectCommand,
     occurredAt: string | undefined,
   ): Promise<CommandOutcome['body']> {
-    const outcome = await this.commandBus.execute(
-      new SubjectCommandMessage(this.requests.build(params, request, command, occurredAt)),
-    );
+    const message = new SubjectCommandMessage(this.requests.build(params, request, command, occurredAt));
+    const outcome = await this.metrics.observeCommand(command.type, () => this.commandBus.execute(message));
     void reply.status(outcome.status);
     return outcome.body;
   }

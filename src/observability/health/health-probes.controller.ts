@@ -1,0 +1,54 @@
+import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { ReadinessIndicators } from './readiness.indicators.js';
+
+/**
+ * Probes for an orchestrator (docs/operations.md), next to the detailed GET /health:
+ * `live` answers while the process serves HTTP; `ready` while it can serve requests (both
+ * stores answer, every projection follows the log). A 503 carries terminus' own body.
+ */
+@Controller('health')
+export class HealthProbesController {
+  private readonly logger = new Logger('Readiness');
+  private wasReady: boolean | undefined;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: ReadinessIndicators,
+  ) {}
+
+  @Get('live')
+  live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.probe(reply, []);
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    const result = await this.probe(reply, [
+      () => this.readiness.eventStore(),
+      () => this.readiness.readStore(),
+      () => this.readiness.projections(),
+    ]);
+    const ready = result.status === 'ok';
+    // Logged when it changes, not on every probe.
+    if (this.wasReady !== undefined && ready !== this.wasReady) {
+      if (ready) this.logger.log('ready again');
+      else this.logger.warn(`not ready: ${Object.keys(result.error ?? {}).join(', ') || result.status}`);
+    }
+    this.wasReady = ready;
+    return result;
+  }
+
+  /** Terminus throws its 503; it is answered here as is, not turned into problem+json. */
+  private async probe(reply: FastifyReply, checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    void reply.header('cache-control', 'no-store');
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+}
