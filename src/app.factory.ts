@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerHttpSecurity } from './access/http-security.js';
 import { AppModule, type AppOptions } from './app.module.js';
+import { MAX_HEADER_BYTES, problemClientErrorHandler } from './http/client-errors.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ledgerValidationPipe } from './http/validation.js';
 
@@ -10,7 +12,18 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Builds the whole ledger app; `main.ts` and the e2e tests both start it this way. */
 export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyApplication> => {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 300 } });
+  const timeout = options.config.requestTimeoutMs;
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 300 },
+    // A whole request must arrive within the timeout (else 408); a connection silent for twice
+    // as long (an idle keep-alive, a client that stopped reading) is closed without an answer.
+    requestTimeout: timeout,
+    connectionTimeout: 2 * timeout,
+    // Node checks request timeouts on this interval (30 s by default), so it must be shorter than them.
+    http: { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: Math.min(timeout, 5_000) },
+    clientErrorHandler: problemClientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     bufferLogs: false,
@@ -18,6 +31,7 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  await registerHttpSecurity(app, options.config);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

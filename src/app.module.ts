@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type LoggerService, type LogLevel } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
@@ -40,7 +41,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), AccessModule.register(options.config), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule],
     };
   }
 }
