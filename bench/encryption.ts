@@ -16,13 +16,21 @@ const n = Number(process.argv[2] ?? 2000);
 const label = process.argv[3] ?? 'sealed';
 const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-encryption-'));
 const mongo = process.env['MONGODB_URL'];
-const config = parseConfig({ LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...(mongo && { MONGODB_URL: mongo }) });
+// Every route needs an API key (docs/security.md): one admin key for the benchmark's calls.
+const apiKey = `bench-${randomUUID()}`;
+const config = parseConfig({
+  LEDGER_DATA_DIR: dataDir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LEDGER_API_KEYS: JSON.stringify([{ name: 'bench', role: 'admin', tenants: ['*'], key: apiKey }]),
+  ...(mongo && { MONGODB_URL: mongo }),
+});
 const app = await createLedgerApp({ config, logger: ['error'] });
 await app.listen(0, '127.0.0.1');
 const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
 const post = async (path: string, body: unknown): Promise<void> => {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`${path}: ${response.status}`);
 };

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, appLogSettings, type AppOptions } from './app.module.js';
+import { registerHttpSecurity } from './access/http-security.js';
+import { MAX_HEADER_BYTES, problemClientErrorHandler } from './http/client-errors.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ledgerValidationPipe } from './http/validation.js';
 import { installHttpObservability } from './observability/http-observability.js';
@@ -14,9 +16,17 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Builds the whole ledger app; `main.ts` and the e2e tests both start it this way. */
 export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyApplication> => {
+  const timeout = options.config.requestTimeoutMs;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 300 },
+    // A whole request must arrive within the timeout (else 408); a connection silent for twice
+    // as long (an idle keep-alive, a client that stopped reading) is closed without an answer.
+    requestTimeout: timeout,
+    connectionTimeout: 2 * timeout,
+    // Node checks request timeouts on this interval (30 s by default), so it must be shorter than them.
+    http: { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: Math.min(timeout, 5_000) },
+    clientErrorHandler: problemClientErrorHandler,
     // The caller's X-Request-Id when it is a plain token, else a fresh id (request-id.ts).
     genReqId: requestIdGenerator(options.ids ?? uuidV7Generator),
   });
@@ -30,6 +40,7 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
   if (appLogs) app.useLogger(app.get(Logger));
   installHttpObservability(app);
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  await registerHttpSecurity(app, options.config);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

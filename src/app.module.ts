@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule, type LoggerService, type LogLevel } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
+import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
@@ -51,7 +52,7 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule, ObservabilityModule.register(appLogSettings(options))],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), AccessModule.register(options.config), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule, ObservabilityModule.register(appLogSettings(options))],
     };
   }
 }

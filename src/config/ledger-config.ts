@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isISO31661Alpha2 } from 'class-validator';
+import { InvalidApiKeys, parseApiKeys, type ApiKey } from '../access/api-keys.js';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
 
 /** The ledger's configuration, parsed once from the environment (api.md's table). */
@@ -26,6 +28,18 @@ export interface LedgerConfig {
   readonly production: boolean;
   /** The least severe level of the JSON logs (docs/operations.md); `silent` turns them off. */
   readonly logLevel: LedgerLogLevel;
+  /**
+   * LEDGER_API_KEYS or the file LEDGER_API_KEYS_FILE names, hashed (docs/security.md).
+   * Undefined: none configured, and the ledger creates an admin key on its first start,
+   * which `production` forbids.
+   */
+  readonly apiKeys: readonly ApiKey[] | undefined;
+  /** Requests per minute per API key (per client address without one); 0: no limit. */
+  readonly rateLimit: number;
+  /** Longest time to receive a whole request, and longest silence on a connection. */
+  readonly requestTimeoutMs: number;
+  /** Browser origins allowed by CORS; empty: no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** pino's level names, most severe first. */
@@ -63,6 +77,10 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   masterKey: masterKeyOf(env, 'LEDGER_MASTER_KEY'),
   production: isProduction(env),
   logLevel: oneOf(env, 'LEDGER_LOG_LEVEL', LOG_LEVELS, 'info'),
+  apiKeys: apiKeysOf(env),
+  rateLimit: integer(env, 'LEDGER_RATE_LIMIT', 60_000, 0, 100_000_000),
+  requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+  corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
 });
 
 /**
@@ -94,6 +112,56 @@ const masterKeyOf = (env: Env, name: string): Buffer | undefined => {
   const key = decodeMasterKey(raw);
   if (key === null) throw new ConfigError(name, 'must be 32 bytes written as base64 (44 characters) or as 64 hex digits');
   return key;
+};
+
+/** Keys from the variable or from a file, never both; required in production (no generated admin key there). */
+const apiKeysOf = (env: Env): ApiKey[] | undefined => {
+  const inline = text(env, 'LEDGER_API_KEYS');
+  const file = text(env, 'LEDGER_API_KEYS_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('LEDGER_API_KEYS_FILE', 'cannot be set together with LEDGER_API_KEYS: choose one');
+  }
+  if (inline === undefined && file === undefined) {
+    if (isProduction(env)) {
+      throw new ConfigError(
+        'LEDGER_API_KEYS',
+        'is required when NODE_ENV=production (or LEDGER_API_KEYS_FILE): a JSON array of {"name", "role", "tenants", "keySha256"}',
+      );
+    }
+    return undefined;
+  }
+  const [name, json] = inline !== undefined ? ['LEDGER_API_KEYS', inline] : ['LEDGER_API_KEYS_FILE', readKeysFile(file as string)];
+  try {
+    return parseApiKeys(json);
+  } catch (error) {
+    if (error instanceof InvalidApiKeys) throw new ConfigError(name, error.message);
+    throw error;
+  }
+};
+
+const readKeysFile = (path: string): string => {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new ConfigError('LEDGER_API_KEYS_FILE', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+};
+
+/** Exact origins (scheme, host, optional port): a browser sends nothing else in `Origin`. */
+const origins = (env: Env, name: string): string[] => {
+  const list = (text(env, name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(name, `"${origin}" is not an origin like https://ops.example.com (scheme, host and port only)`);
+    }
+  }
+  return list.map((origin) => origin.replace(/\/$/, ''));
 };
 
 const text = (env: Env, name: string): string | undefined => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
 import { ConfigError, decodeMasterKey, parseConfig } from './ledger-config.js';
+
+const ADMIN_KEYS = JSON.stringify([{ name: 'root', role: 'admin', tenants: ['*'], key: 'root-secret-0123456789' }]);
 
 describe('configuration from the environment', () => {
   it('has the defaults of api.md', () => {
@@ -19,6 +23,10 @@ describe('configuration from the environment', () => {
       masterKey: undefined,
       production: false,
       logLevel: 'info',
+      apiKeys: undefined,
+      rateLimit: 60000,
+      requestTimeoutMs: 30000,
+      corsOrigins: [],
     });
   });
 
@@ -34,6 +42,9 @@ describe('configuration from the environment', () => {
       LEDGER_GRIEVANCE_DAYS: '90',
       LEDGER_JURISDICTION: 'de',
       LEDGER_LOG_LEVEL: 'Debug',
+      LEDGER_RATE_LIMIT: '120',
+      LEDGER_REQUEST_TIMEOUT_MS: '5000',
+      LEDGER_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173/',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -46,6 +57,9 @@ describe('configuration from the environment', () => {
       grievanceDays: 90,
       jurisdiction: 'DE',
       logLevel: 'debug',
+      rateLimit: 120,
+      requestTimeoutMs: 5000,
+      corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
     });
   });
 
@@ -75,6 +89,14 @@ describe('configuration from the environment', () => {
     ['LEDGER_MASTER_KEY', 'secret'],
     ['LEDGER_MASTER_KEY', randomBytes(16).toString('base64')],
     ['LEDGER_MASTER_KEY', randomBytes(33).toString('hex').slice(0, 62)],
+    ['LEDGER_RATE_LIMIT', '-1'],
+    ['LEDGER_RATE_LIMIT', 'lots'],
+    ['LEDGER_REQUEST_TIMEOUT_MS', '999'],
+    ['LEDGER_REQUEST_TIMEOUT_MS', '30s'],
+    ['LEDGER_CORS_ORIGINS', '*'],
+    ['LEDGER_CORS_ORIGINS', 'ops.example.com'],
+    ['LEDGER_CORS_ORIGINS', 'https://ops.example.com/dashboard'],
+    ['LEDGER_CORS_ORIGINS', 'ftp://ops.example.com'],
   ])('refuses %s=%j with an error naming the variable', (variable, value) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
@@ -110,11 +132,72 @@ describe('configuration from the environment', () => {
     it('is required when NODE_ENV=production, and the error names the variable', () => {
       expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
       expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/^LEDGER_MASTER_KEY: is required when NODE_ENV=production/);
-      expect(parseConfig({ NODE_ENV: 'production', LEDGER_MASTER_KEY: key.toString('hex') })).toMatchObject({ production: true, masterKey: key });
+      expect(parseConfig({ NODE_ENV: 'production', LEDGER_MASTER_KEY: key.toString('hex'), LEDGER_API_KEYS: ADMIN_KEYS })).toMatchObject({
+        production: true,
+        masterKey: key,
+      });
     });
 
     it('may be left out outside production (a key is then generated into the data directory)', () => {
       expect(parseConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, masterKey: undefined });
     });
+  });
+});
+
+describe('API keys', () => {
+  const entry = (overrides: Record<string, unknown> = {}) => ({ name: 'signup-service', role: 'service', tenants: ['acme'], key: 'svc-secret-0123456789', ...overrides });
+  const keys = (...entries: unknown[]) => JSON.stringify(entries);
+
+  it('reads LEDGER_API_KEYS, keeping only the SHA-256 of each key', () => {
+    const digest = createHash('sha256').update('auditor-secret-0123').digest('hex');
+    const config = parseConfig({ LEDGER_API_KEYS: keys(entry(), { name: 'desk', role: 'auditor', tenants: ['*'], keySha256: digest }) });
+    expect(config.apiKeys).toEqual([
+      { name: 'signup-service', role: 'service', tenants: ['acme'], keySha256: createHash('sha256').update('svc-secret-0123456789').digest() },
+      { name: 'desk', role: 'auditor', tenants: '*', keySha256: Buffer.from(digest, 'hex') },
+    ]);
+    expect(JSON.stringify(config)).not.toContain('svc-secret-0123456789');
+  });
+
+  it('reads the same JSON from the file LEDGER_API_KEYS_FILE names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-'));
+    try {
+      const path = join(dir, 'keys.json');
+      writeFileSync(path, keys(entry()));
+      expect(parseConfig({ LEDGER_API_KEYS_FILE: path }).apiKeys?.map((k) => k.name)).toEqual(['signup-service']);
+      writeFileSync(path, keys(entry({ role: 'root' })));
+      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: path })).toThrow(/^LEDGER_API_KEYS_FILE: entry 0 \("signup-service"\): role must be one of/);
+      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: join(dir, 'missing.json') })).toThrow(/^LEDGER_API_KEYS_FILE: cannot read .*missing\.json \(ENOENT\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['bad JSON', '[{"name": "signup-service",', /not valid JSON/],
+    ['an unknown role', keys(entry({ role: 'superuser' })), /role must be one of service, auditor, ops, admin/],
+    ['both key and keySha256', keys(entry({ keySha256: 'a'.repeat(64) })), /either key or keySha256, not both/],
+    ['duplicate names', keys(entry(), entry({ key: 'another-secret-0123' })), /names "signup-service" twice/],
+    ['empty tenants', keys(entry({ tenants: [] })), /tenants must be a non-empty list/],
+    ['no key at all', '[]', /at least one key/],
+  ])('refuses %s in LEDGER_API_KEYS with an error naming the variable', (_label, value, message) => {
+    expect(() => parseConfig({ LEDGER_API_KEYS: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ LEDGER_API_KEYS: value })).toThrow(/^LEDGER_API_KEYS: /);
+    expect(() => parseConfig({ LEDGER_API_KEYS: value })).toThrow(message);
+  });
+
+  it('refuses LEDGER_API_KEYS and LEDGER_API_KEYS_FILE together', () => {
+    expect(() => parseConfig({ LEDGER_API_KEYS: keys(entry()), LEDGER_API_KEYS_FILE: '/etc/ledger/keys.json' })).toThrow(/^LEDGER_API_KEYS_FILE: cannot be set together/);
+  });
+
+  it('requires keys when NODE_ENV=production (no generated admin key there), and not otherwise', () => {
+    const production = { NODE_ENV: 'production', LEDGER_MASTER_KEY: randomBytes(32).toString('base64') };
+    expect(() => parseConfig(production)).toThrow(ConfigError);
+    expect(() => parseConfig(production)).toThrow(/^LEDGER_API_KEYS: is required when NODE_ENV=production/);
+    expect(parseConfig({ ...production, LEDGER_API_KEYS: keys(entry()) }).apiKeys).toHaveLength(1);
+    expect(parseConfig({ LEDGER_API_KEYS: ' ' }).apiKeys).toBeUndefined();
+  });
+
+  it('reads LEDGER_RATE_LIMIT=0 as no limit', () => {
+    expect(parseConfig({ LEDGER_RATE_LIMIT: '0' }).rateLimit).toBe(0);
   });
 });

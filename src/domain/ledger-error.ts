@@ -5,7 +5,10 @@
 export const ERROR_STATUS = {
   'validation-failed': 400,
   'malformed-json': 400,
+  'unauthorized': 401,
+  'forbidden': 403,
   'not-found': 404,
+  'request-timeout': 408,
   'unsupported-media-type': 415,
   'consent-not-active': 409,
   'erasure-already-open': 409,
@@ -20,6 +23,8 @@ export const ERROR_STATUS = {
   'unknown-system': 422,
   'idempotency-key-reused': 422,
   'unknown-policy-version': 422,
+  'rate-limited': 429,
+  'headers-too-large': 431,
   'store-unavailable': 503,
   'read-model-lagging': 503,
 } as const;

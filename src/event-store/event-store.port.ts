@@ -57,7 +57,17 @@ export interface ReadAllOptions {
   readonly fromPosition?: number;
   readonly limit?: number;
   readonly tenantId?: string;
+  /** Only events of these tenants (an empty list: none). With `tenantId` too: both must hold. */
+  readonly tenantIds?: readonly string[];
 }
+
+/** The tenants `readAll` may yield, or undefined for every tenant. */
+export const readAllTenants = (options: ReadAllOptions): ReadonlySet<string> | undefined => {
+  if (options.tenantIds === undefined) return options.tenantId === undefined ? undefined : new Set([options.tenantId]);
+  const listed = new Set(options.tenantIds);
+  if (options.tenantId === undefined) return listed;
+  return listed.has(options.tenantId) ? new Set([options.tenantId]) : new Set();
+};
 
 export interface EventStore {
   /**

@@ -1,4 +1,6 @@
-import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../access/access.guard.js';
 import { validationFailed } from '../domain/ledger-error.js';
 import { ReadFreshness } from '../read-models/shared/read-freshness.js';
 import { ConsistencyQuery, TreeSizeQuery } from './audit-proofs.query.js';
@@ -33,9 +35,13 @@ export class AuditProofsController {
   }
 
   @Get('events/:eventId/proof')
-  async inclusion(@Param('eventId', new ParseUUIDPipe({ exceptionFactory: () => badEventId() })) eventId: string, @Query() query: TreeSizeQuery) {
+  async inclusion(
+    @Param('eventId', new ParseUUIDPipe({ exceptionFactory: () => badEventId() })) eventId: string,
+    @Query() query: TreeSizeQuery,
+    @Req() request: FastifyRequest,
+  ) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
-    return this.log.inclusion(eventId, query.treeSize);
+    return this.log.inclusion(eventId, query.treeSize, principalOf(request).tenants);
   }
 
   @Get('consistency')

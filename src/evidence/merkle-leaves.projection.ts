@@ -9,6 +9,11 @@ import { leafHash } from './merkle.js';
  */
 export interface MerkleLeafDocument extends ReadDocument {
   readonly eventId: string;
+  /**
+   * Whose event it is, so that a proof is shown only to keys of that tenant. Absent from leaves
+   * written before keys had tenants (until a rebuild): their proofs are then for `*` keys only.
+   */
+  readonly tenantId?: string;
   readonly globalPosition: number;
   /** The event's chain hash (hex), as stored in its metadata. */
   readonly eventHash: string;
@@ -28,6 +33,7 @@ export const merkleLeavesProjection: Projection<MerkleLeafDocument> = {
     const hash = event.metadata.hash ?? eventHash(event);
     return {
       eventId: event.id,
+      tenantId: event.metadata.tenantId,
       globalPosition: event.globalPosition,
       eventHash: hash,
       leafHash: leafHash(Buffer.from(hash, 'hex')).toString('hex'),

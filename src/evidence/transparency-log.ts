@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { TenantScope } from '../access/api-keys.js';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { READ_STORE, type ReadStore, type ReadDocument } from '../read-store/read-store.port.js';
@@ -60,10 +61,12 @@ export class TransparencyLog implements OnModuleInit {
     return heads.map(({ treeSize, rootHash: root, timestamp, signature }) => ({ treeSize, rootHash: root, timestamp, signature }));
   }
 
-  async inclusion(eventId: string, treeSize?: number) {
+  /** `tenants`: whose events the caller may see; another tenant's event is answered as unknown. */
+  async inclusion(eventId: string, treeSize?: number, tenants: TenantScope = '*') {
     const size = await this.checkedSize(treeSize, 'treeSize');
     const leaf = await this.store.get<MerkleLeafDocument>(LEAVES, eventId);
-    if (!leaf) throw new LedgerError('not-found', `No event ${eventId} in the Merkle log (yet).`);
+    const visible = leaf !== null && (tenants === '*' || (leaf.tenantId !== undefined && tenants.includes(leaf.tenantId)));
+    if (!visible) throw new LedgerError('not-found', `No event ${eventId} in the Merkle log (yet).`);
     const [proof] = await this.inclusions([eventId], size);
     if (!proof) throw validationFailed([{ field: 'treeSize', message: `event ${eventId} is not within a tree of size ${size}` }]);
     return proof;

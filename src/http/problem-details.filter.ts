@@ -18,6 +18,11 @@ const TITLES: Record<string, string> = {
   'not-found': 'Not found',
   'unsupported-media-type': 'The body must be JSON',
   'payload-too-large': 'The body is too large',
+  'unauthorized': 'An API key is needed',
+  'forbidden': 'This API key may not do this',
+  'rate-limited': 'Too many requests',
+  'headers-too-large': 'The request headers are too large',
+  'request-timeout': 'The request took too long to arrive',
   'store-unavailable': 'A store is unavailable',
   'internal-error': 'Internal error',
 };
@@ -33,10 +38,18 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation-failed',
+  401: 'unauthorized',
+  403: 'forbidden',
   404: 'not-found',
+  408: 'request-timeout',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
+  429: 'rate-limited',
+  431: 'headers-too-large',
 };
+
+/** RFC 6750 §3: a 401 names the scheme the caller must use. */
+export const BEARER_CHALLENGE = 'Bearer realm="privacy-ledger"';
 
 /**
  * The only place where errors become HTTP: everything is rendered as RFC 9457 problem
@@ -50,6 +63,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception);
     if (problem.status === 503) void reply.header('retry-after', '1');
+    if (problem.status === 401) void reply.header('www-authenticate', BEARER_CHALLENGE);
+    // The rate limiter sets the real wait before it throws; this only covers a 429 from elsewhere.
+    if (problem.status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '60');
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 
@@ -80,7 +96,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-const problem = (code: string, status: number, detail: string, errors?: readonly FieldError[]): Problem => ({
+/** The body of every error answer; also used where Nest cannot answer (src/http/client-errors.ts). */
+export const problem = (code: string, status: number, detail: string, errors?: readonly FieldError[]): Problem => ({
   type: `urn:privacy-ledger:problem:${code}`,
   title: TITLES[code] ?? code.replace(/-/g, ' '),
   status,

@@ -150,6 +150,50 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         expect(mine.every((e) => e.metadata.tenantId === tenant)).toBe(true);
       });
 
+      it('filters by a list of tenants, in global order, with limit and position', async () => {
+        const [a, b, c] = [`ta${randomUUID().slice(0, 8)}`, `tb${randomUUID().slice(0, 8)}`, `tc${randomUUID().slice(0, 8)}`];
+        const start = (await store.lastPosition()) + 1;
+        const written: StoredEvent[] = [];
+        for (const tenant of [a, c, b, a, b, c, a]) {
+          written.push(...(await store.append(stream(), [event('consent-given', tenant)], 'no-stream')).events);
+        }
+        const ofAOrB = written.filter((e) => e.metadata.tenantId !== c).map((e) => e.id);
+        expect((await readAll({ fromPosition: start, tenantIds: [a, b] })).map((e) => e.id)).toEqual(ofAOrB);
+        expect((await readAll({ fromPosition: start, tenantIds: [b, a, b] })).map((e) => e.id)).toEqual(ofAOrB);
+        expect((await readAll({ fromPosition: start, tenantIds: [a, b], limit: 3 })).map((e) => e.id)).toEqual(ofAOrB.slice(0, 3));
+        const fromThird = written[3]!.globalPosition;
+        expect((await readAll({ fromPosition: fromThird, tenantIds: [a, b] })).map((e) => e.id)).toEqual(
+          written.slice(3).filter((e) => e.metadata.tenantId !== c).map((e) => e.id),
+        );
+      });
+
+      it('yields nothing for an empty list of tenants, and only the intersection with tenantId', async () => {
+        const [a, b] = [`ta${randomUUID().slice(0, 8)}`, `tb${randomUUID().slice(0, 8)}`];
+        const start = (await store.lastPosition()) + 1;
+        await store.append(stream(), [event('consent-given', a)], 'no-stream');
+        await store.append(stream(), [event('consent-given', b)], 'no-stream');
+        expect(await readAll({ fromPosition: start, tenantIds: [] })).toEqual([]);
+        expect((await readAll({ fromPosition: start, tenantIds: [a, b], tenantId: b })).map((e) => e.metadata.tenantId)).toEqual([b]);
+        expect(await readAll({ fromPosition: start, tenantIds: [a], tenantId: b })).toEqual([]);
+      });
+
+      it('merges tenants across batches without skipping or repeating', async () => {
+        const [a, b] = [`ta${randomUUID().slice(0, 8)}`, `tb${randomUUID().slice(0, 8)}`];
+        const start = (await store.lastPosition()) + 1;
+        const [streamA, streamB] = [stream(), stream()];
+        let revisionA: number | 'no-stream' = 'no-stream';
+        let revisionB: number | 'no-stream' = 'no-stream';
+        for (let i = 0; i < 12; i++) {
+          revisionA = (await store.append(streamA, Array.from({ length: 100 }, () => event('consent-given', a)), revisionA)).nextExpectedRevision;
+          revisionB = (await store.append(streamB, Array.from({ length: 90 }, () => event('consent-given', b)), revisionB)).nextExpectedRevision;
+        }
+        const both = await readAll({ fromPosition: start, tenantIds: [a, b] });
+        expect(both).toHaveLength(12 * 190);
+        const positions = both.map((e) => e.globalPosition);
+        expect(positions).toEqual([...positions].sort((x, y) => x - y));
+        expect(new Set(positions).size).toBe(positions.length);
+      });
+
       it('reads a log longer than one batch without skipping or repeating', async () => {
         const start = (await store.lastPosition()) + 1;
         const id = stream();

@@ -18,7 +18,7 @@ import { subjectKeyId } from '../../src/privacy/subject-key-store.port.js';
 import { PROJECTIONS } from '../../src/read-models/projections.js';
 import { rebuildProjections } from '../../src/read-models/runner/rebuild.js';
 import { openEventStore, openReadStore, openSubjectKeyStore } from '../../src/stores/open-stores.js';
-import { mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import { e2eAdminKeyEntry, mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { caughtUp, csvObjects, eventIds } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { storedFormOf } from '../support/sealed-events.js';
@@ -264,7 +264,15 @@ describe('crypto-shredding of personal data, through the real app', () => {
 
     // The same data directory (and MongoDB database) with another master key.
     const app = await createLedgerApp({
-      config: parseConfig({ ...mongoFor(dataDir), ...env, LEDGER_DATA_DIR: dataDir, LEDGER_MASTER_KEY: randomBytes(32).toString('base64'), PORT: '0', HOST: '127.0.0.1' }),
+      config: parseConfig({
+        ...mongoFor(dataDir),
+        ...env,
+        LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]),
+        LEDGER_DATA_DIR: dataDir,
+        LEDGER_MASTER_KEY: randomBytes(32).toString('base64'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+      }),
       logger: false,
     });
     try {

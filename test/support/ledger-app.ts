@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
 import { createLedgerApp } from '../../src/app.factory.js';
@@ -14,22 +15,37 @@ export interface HttpAnswer<T = any> {
   text: string;
 }
 
-export interface RunningLedger {
-  readonly url: string;
-  readonly dataDir: string;
+/** Calls as one API key; headers given to a call win over the default Authorization header. */
+export interface LedgerClient {
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
   get<T = any>(path: string, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
   /** Every event of the audit stream, parsed. */
   auditEvents(query?: string): Promise<any[]>;
+}
+
+export interface RunningLedger extends LedgerClient {
+  readonly url: string;
+  readonly dataDir: string;
+  /** The same ledger called with another API key, or with none (null). */
+  as(apiKey: string | null): LedgerClient;
   close(): Promise<void>;
 }
 
+/** The admin key every e2e ledger is configured with, and sends by default. */
+export const E2E_ADMIN_KEY = 'e2e-admin-0123456789abcdef';
+export const e2eAdminKeyEntry = { name: 'e2e-admin', role: 'admin', tenants: ['*'], key: E2E_ADMIN_KEY };
+
 export interface StartOptions {
   dataDir?: string;
+  /** Wins over the defaults; LEDGER_API_KEYS or LEDGER_API_KEYS_FILE replaces the e2e admin key ('' for no keys). */
   env?: Record<string, string>;
   clock?: Clock;
   /** Captures the app's JSON log lines (otherwise the app logs nothing); one stream per test file. */
   logStream?: DestinationStream;
+  /** The key sent when a call names none; default E2E_ADMIN_KEY, null for no Authorization header. */
+  apiKey?: string | null;
+  /** Where the app logs; default nowhere. */
+  logger?: LoggerService;
 }
 
 /**
@@ -52,8 +68,10 @@ export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: tru
 /** Starts the real app (Fastify, Nest, stores on disk) on a free port of 127.0.0.1. */
 export const startLedger = async (options: StartOptions = {}): Promise<RunningLedger> => {
   const dataDir = options.dataDir ?? newDataDir();
+  const ownKeys = options.env?.['LEDGER_API_KEYS'] !== undefined || options.env?.['LEDGER_API_KEYS_FILE'] !== undefined;
   const config = parseConfig({
     ...mongoFor(dataDir),
+    ...(!ownKeys && { LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]) }),
     ...options.env,
     LEDGER_DATA_DIR: dataDir,
     PORT: '0',
@@ -61,14 +79,14 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
   });
   const app: NestFastifyApplication = await createLedgerApp({
     config,
-    logger: false,
+    logger: options.logger ?? false,
     ...(options.clock && { clock: options.clock }),
     ...(options.logStream && { logStream: options.logStream }),
   });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
+  const call = async (apiKey: string | null, method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers: { ...(apiKey !== null && { authorization: `Bearer ${apiKey}` }), ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
@@ -83,18 +101,23 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
     }
     return { status: response.status, headers: response.headers, body: parsed as any, text };
   };
-  return {
-    url,
-    dataDir,
-    post: (path, body, headers) => call('POST', path, body, headers),
-    get: (path, headers) => call('GET', path, undefined, headers),
+  const client = (apiKey: string | null): LedgerClient => ({
+    post: (path, body, headers) => call(apiKey, 'POST', path, body, headers),
+    get: (path, headers) => call(apiKey, 'GET', path, undefined, headers),
     auditEvents: async (query = '') => {
-      const answer = await call('GET', `/v1/audit/events${query}`, undefined);
+      const answer = await call(apiKey, 'GET', `/v1/audit/events${query}`, undefined);
+      if (answer.status !== 200) throw new Error(`the audit stream answered ${answer.status}: ${answer.text}`);
       return answer.text
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line));
     },
+  });
+  return {
+    url,
+    dataDir,
+    ...client(options.apiKey === undefined ? E2E_ADMIN_KEY : options.apiKey),
+    as: client,
     close: () => app.close(),
   };
 };

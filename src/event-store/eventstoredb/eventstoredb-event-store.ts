@@ -30,6 +30,7 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type StoredEvent,
+  readAllTenants,
 } from '../event-store.port.js';
 
 export interface EventStoreDbOptions {
@@ -141,6 +142,8 @@ export class EventStoreDbEventStore implements EventStore {
     const from = options.fromPosition ?? 0;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     if (remaining <= 0) return;
+    const tenants = readAllTenants(options);
+    if (tenants?.size === 0) return;
     let cursor: Position | typeof START = from <= 0 ? START : { commit: BigInt(from), prepare: BigInt(from) };
     /** Position of the last event read (system or not): the next page starts there, inclusively. */
     let lastRead = -1;
@@ -172,7 +175,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (resolved.event.type.startsWith('$')) continue;
         const event = toStoredEvent(resolved);
         if (!event) continue;
-        if (options.tenantId !== undefined && event.metadata.tenantId !== options.tenantId) continue;
+        if (tenants !== undefined && !tenants.has(event.metadata.tenantId)) continue;
         yield event;
         if (--remaining <= 0) return;
       }

@@ -9,6 +9,7 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type StoredEvent,
+  readAllTenants,
 } from '../event-store.port.js';
 
 interface EventRow {
@@ -116,21 +117,37 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
-    let from = options.fromPosition ?? 0;
+    const from = options.fromPosition ?? 0;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    while (remaining > 0) {
-      const size = Math.min(READ_BATCH, remaining);
-      // Keyset batches rather than one open cursor: better-sqlite3 forbids writes on a
-      // connection while an iterator is open, and a slow reader must not block appends.
-      const rows = this.guard(() =>
-        options.tenantId === undefined
-          ? this.statements.readAll.all(from, size)
-          : this.statements.readAllForTenant.all(options.tenantId, from, size),
-      );
-      for (const row of rows) yield toStoredEvent(row);
-      if (rows.length < size) return;
-      remaining -= rows.length;
-      from = (rows.at(-1)?.global_position ?? from) + 1;
+    const size = Math.min(READ_BATCH, remaining);
+    const tenants = readAllTenants(options);
+    // Several tenants: one indexed read per tenant, merged in global order, rather than a scan
+    // of every tenant's events.
+    const rows =
+      tenants === undefined
+        ? this.batches((position) => this.statements.readAll.all(position, size), from, size)
+        : mergeByPosition(
+            [...tenants].map((tenant) => this.batches((position) => this.statements.readAllForTenant.all(tenant, position, size), from, size)),
+          );
+    if (remaining <= 0) return;
+    for (const row of rows) {
+      yield toStoredEvent(row);
+      if (--remaining <= 0) return;
+    }
+  }
+
+  /**
+   * Keyset batches rather than one open cursor: better-sqlite3 forbids writes on a connection
+   * while an iterator is open, and a slow reader must not block appends.
+   */
+  private *batches(read: (fromPosition: number) => EventRow[], from: number, size: number): Generator<EventRow> {
+    let position = from;
+    for (;;) {
+      const rows = this.guard(() => read(position));
+      yield* rows;
+      const last = rows.at(-1);
+      if (rows.length < size || last === undefined) return;
+      position = last.global_position + 1;
     }
   }
 
@@ -198,3 +215,18 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   data: JSON.parse(row.data) as Record<string, unknown>,
   metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
 });
+
+/** Rows of several position-ordered sources, in global position order. */
+function* mergeByPosition(sources: readonly Iterator<EventRow>[]): Generator<EventRow> {
+  const heads = sources.map((source) => ({ source, head: source.next() }));
+  for (;;) {
+    let next: (typeof heads)[number] | undefined;
+    for (const candidate of heads) {
+      if (candidate.head.done) continue;
+      if (next === undefined || (!next.head.done && candidate.head.value.global_position < next.head.value.global_position)) next = candidate;
+    }
+    if (next === undefined || next.head.done) return;
+    yield next.head.value;
+    next.head = next.source.next();
+  }
+}
