@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import { READ_STORE, type ReadStore } from '../../src/read-store/read-store.port.js';
-import { mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import { E2E_ADMIN_KEY, e2eAdminKeyEntry, mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 
@@ -43,8 +43,8 @@ describe('structured logs', () => {
     }
   });
 
-  const start = async () => {
-    const ledger = await startLedger({ logStream });
+  const start = async (env: Record<string, string> = {}) => {
+    const ledger = await startLedger({ logStream, env });
     ledgers.push(ledger);
     return ledger;
   };
@@ -92,14 +92,14 @@ describe('structured logs', () => {
   it('logs successful probes and scrapes at debug, below the default level, and a failing probe at error', async () => {
     const dataDir = newDataDir();
     const app = await createLedgerApp({
-      config: parseConfig({ ...mongoFor(dataDir), LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
+      config: parseConfig({ ...mongoFor(dataDir), LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]) }),
       logger: false,
       logStream,
     });
     try {
       await app.listen(0, '127.0.0.1');
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-      const get = (path: string) => fetch(`${url}${path}`);
+      const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${E2E_ADMIN_KEY}` } });
       const ready = await eventually(() => get('/health/ready'), (answer) => answer.status === 200, 5000);
       const routine = [await get('/health/live'), ready, await get('/metrics')];
       expect(routine.map((answer) => answer.status)).toEqual([200, 200, 200]);
@@ -167,12 +167,14 @@ describe('structured logs', () => {
   });
 
   it('never logs an e-mail address, an IP address, an API key, a cookie, a body or a query string', async () => {
-    const ledger = await start();
+    const apiKey = 'sk-test-4f9a1c2e7b';
+    // A real key of the ledger's, so the requests it signs go all the way through.
+    const ledger = await start({ LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry, { name: 'log-test', role: 'admin', tenants: ['*'], key: apiKey }]) });
     const from = captured.length;
     const secrets = {
       contact: 'asha.rao@example.com',
       ipAddress: '203.0.113.77',
-      apiKey: 'sk-test-4f9a1c2e7b',
+      apiKey,
       cookie: 'session=c00k1e-s3cr3t',
       query: 'notify=ravi.k@example.org',
       agent: 'Mozilla/5.0 (SecretAgent)',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
+import { e2eAdminKeyEntry } from '../support/ledger-app.js';
 import { caughtUp, type HealthAnswer } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 import { TestClock } from '../support/test-clock.js';
@@ -198,7 +199,13 @@ describe('ops dashboard: GET /ops', () => {
 
     beforeEach(async () => {
       clock = new TestClock('2026-03-01T00:00:00.000Z');
-      ledger = await startLedger({ clock, env: { LEDGER_ERASURE_SYSTEMS: SYSTEMS.join(','), LEDGER_ERASURE_DAYS: '30' } });
+      // The page signs in with an ops key (the role ops users have); the test's own API reads use the admin key.
+      const keys = [
+        e2eAdminKeyEntry,
+        { name: 'ops-dashboard', role: 'ops', tenants: ['*'], key: KEY },
+        { name: 'ops-dashboard-second', role: 'ops', tenants: ['*'], key: 'second-ops-key-9c21' },
+      ];
+      ledger = await startLedger({ clock, env: { LEDGER_ERASURE_SYSTEMS: SYSTEMS.join(','), LEDGER_ERASURE_DAYS: '30', LEDGER_API_KEYS: JSON.stringify(keys) } });
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
       problems = [];
@@ -402,7 +409,7 @@ describe('ops dashboard: GET /ops', () => {
       'answered %i, says so clearly, forgets the key and asks for it again; a good key then shows the dashboard',
       async (status, message) => {
         await page.goto(`${ledger.url}/ops`);
-        await enterKey(page, 'first-key');
+        await enterKey(page, KEY);
         await waitForState(page, 'ready');
         // An empty ledger: zeros, no percentiles, nothing overdue.
         expect([await text(page, '#erasures-open'), await text(page, '#erasures-p50'), await text(page, '#erasures-completed')]).toEqual([
@@ -411,7 +418,7 @@ describe('ops dashboard: GET /ops', () => {
           'no erasure completed yet',
         ]);
 
-        // The key is revoked (the app itself ignores keys until the key work lands: the answer is staged).
+        // The key is revoked mid-session (a configuration change on a restart): the answer is staged.
         await page.route('**/v1/deletions/summary*', (route) =>
           route.fulfill({
             status,
@@ -431,10 +438,10 @@ describe('ops dashboard: GET /ops', () => {
         }
 
         await page.unroute('**/v1/deletions/summary*');
-        await enterKey(page, 'second-key');
+        await enterKey(page, 'second-ops-key-9c21');
         await waitForState(page, 'ready');
         expect(await page.getByRole('alert', { includeHidden: true }).isHidden()).toBe(true);
-        expect(apiAuthorizations.at(-1)).toBe('Bearer second-key');
+        expect(apiAuthorizations.at(-1)).toBe('Bearer second-ops-key-9c21');
         expect(problems.filter((p) => !p.includes(String(status)))).toEqual([]);
       },
       BROWSER_TEST_MS,
