@@ -27,6 +27,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Called with the app before it listens: e.g. to watch Fastify register its routes. */
+  beforeListen?: (app: NestFastifyApplication) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
     logger: false,
     ...(options.clock && { clock: options.clock }),
   });
+  options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {

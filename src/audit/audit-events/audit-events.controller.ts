@@ -1,9 +1,14 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ApiProblems, NDJSON, PROBLEM_JSON } from '../../http/openapi/api-responses.js';
 import { PersonalData } from '../../privacy/personal-data.js';
+import { AuditEventDto } from './audit-event.response.js';
 import { AuditEventsQuery } from './audit-events.query.js';
 import { ndjsonStream } from './ndjson.js';
 
+@ApiTags('audit')
+@ApiExtraModels(AuditEventDto)
 @Controller('v1/audit/events')
 export class AuditEventsController {
   constructor(
@@ -16,6 +21,10 @@ export class AuditEventsController {
    * values opened batch by batch (with the sealed form alongside, see ndjson.ts).
    */
   @Get()
+  @ApiOperation({ operationId: 'streamAuditEvents', summary: 'Every event, in global order (NDJSON)', description: 'Streamed in constant memory: one `AuditEvent` JSON object per line, personal values opened (or "[erased]") with the sealed values alongside.' })
+  @ApiProduces(NDJSON, PROBLEM_JSON)
+  @ApiResponse({ status: 200, description: 'One AuditEvent per line.', content: { [NDJSON]: { schema: { type: 'string', description: `Lines, each an ${getSchemaPath(AuditEventDto)} object.` } } } })
+  @ApiProblems([400])
   events(@Query() query: AuditEventsQuery): StreamableFile {
     const events = this.store.readAll({
       ...(query.fromPosition !== undefined && { fromPosition: query.fromPosition }),
