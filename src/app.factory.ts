@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, appLogSettings, type AppOptions } from './app.module.js';
 import { registerHttpSecurity } from './access/http-security.js';
 import { MAX_HEADER_BYTES, problemClientErrorHandler } from './http/client-errors.js';
+import { setupOpenApi } from './http/openapi/openapi.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ledgerValidationPipe } from './http/validation.js';
 import { installHttpObservability } from './observability/http-observability.js';
@@ -17,9 +18,13 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Builds the whole ledger app; `main.ts` and the e2e tests both start it this way. */
 export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyApplication> => {
   const timeout = options.config.requestTimeoutMs;
+  const problems = new ProblemDetailsFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: 300 },
+    // As long as any request line Node accepts: a too-long id reaches validation, which names it.
+    routerOptions: { maxParamLength: MAX_HEADER_BYTES },
+    // Router errors (a malformed URL) answer problem+json like everything else.
+    frameworkErrors: problems.routerErrors,
     // A whole request must arrive within the timeout (else 408); a connection silent for twice
     // as long (an idle keep-alive, a client that stopped reading) is closed without an answer.
     requestTimeout: timeout,
@@ -42,7 +47,8 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   await registerHttpSecurity(app, options.config);
   app.useGlobalPipes(ledgerValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(problems);
   app.enableShutdownHooks();
+  setupOpenApi(app);
   return app;
 };

@@ -1,13 +1,16 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LedgerError } from '../domain/ledger-error.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { readKnownSubject } from '../event-store/subject-stream.js';
+import { ApiRead } from '../http/openapi/api-responses.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { PersonalData } from '../privacy/personal-data.js';
 import { FreshnessQuery } from '../read-models/shared/read-queries.dto.js';
 import { ReadFreshness } from '../read-models/shared/read-freshness.js';
 import { buildErasureCertificate } from './erasure-certificate.js';
+import { ErasureCertificateDto } from './erasure-certificate.response.js';
 import { merkleLeavesProjection } from './merkle-leaves.projection.js';
 import { SIGNING_KEY, signCanonical, type SigningKey } from './signing-key.js';
 import { TransparencyLog } from './transparency-log.js';
@@ -17,6 +20,7 @@ import { TransparencyLog } from './transparency-log.js';
  * inclusion proofs of its events against a freshly signed tree head (docs/audit.md).
  * `signature` is Ed25519 over the RFC 8785 canonical JSON of `{certificate, treeHead}`.
  */
+@ApiTags('evidence')
 @Controller('v1/tenants/:tenantId/subjects/:subjectId/erasure-certificate')
 export class ErasureCertificateController {
   constructor(
@@ -29,6 +33,8 @@ export class ErasureCertificateController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'getErasureCertificate', summary: 'A signed certificate that the subject’s erasure completed', description: 'The latest erasure of the subject, confirmed by every system, with inclusion proofs of its events against a freshly signed tree head. `signature` is Ed25519 over the RFC 8785 canonical JSON of {certificate, treeHead}.' })
+  @ApiRead(ErasureCertificateDto, { description: 'The certificate.', problems: [400, 404, 409], problemDescriptions: { 404: 'Unknown subject, or one that never had an erasure.', 409: 'The erasure is still open (`erasure-not-completed`).' } })
   async certificate(@Param() params: SubjectParams, @Query() query: FreshnessQuery) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
     // A confirmation's evidence is personal: after shredding (which a completed erasure implies) it reads "[erased]".

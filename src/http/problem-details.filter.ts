@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS, LedgerError, type ErrorCode, type FieldError } from '../domain/ledger-error.js';
 import { StoreUnavailableError } from '../event-store/event-store.port.js';
 
@@ -29,11 +29,21 @@ const TITLES: Record<string, string> = {
 
 /** Fastify's own request errors, by their stable codes. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
+  // The router's (see `routerErrors`): a path that is not valid percent-encoding, or a path
+  // parameter longer than the router takes.
+  FST_ERR_BAD_URL: 'validation-failed',
+  FST_ERR_MAX_PARAM_LENGTH: 'validation-failed',
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation-failed',
+};
+
+/** The router cannot tell which parameter it refused: the field named is the path. */
+const ROUTER_FIELDS: Record<string, FieldError> = {
+  FST_ERR_BAD_URL: { field: 'path', message: 'the URL path is not valid percent-encoded UTF-8' },
+  FST_ERR_MAX_PARAM_LENGTH: { field: 'path', message: 'a path parameter is longer than the ledger reads' },
 };
 
 const BY_STATUS: Record<number, ErrorCode> = {
@@ -60,7 +70,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    this.send(exception, host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /**
+   * For Fastify's `frameworkErrors`: the router answers a malformed URL or an over-long path
+   * parameter before Nest sees the request, and would otherwise send its own JSON, not a problem.
+   */
+  readonly routerErrors = (error: Error, _request: FastifyRequest, reply: FastifyReply): void => this.send(error, reply);
+
+  private send(exception: unknown, reply: FastifyReply): void {
     const problem = this.toProblem(exception);
     if (problem.status === 503) void reply.header('retry-after', '1');
     if (problem.status === 401) void reply.header('www-authenticate', BEARER_CHALLENGE);
@@ -83,7 +102,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const fastifyCode = (source as { code?: unknown } | null)?.code;
     if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
       const code = FASTIFY_CODES[fastifyCode];
-      return problem(code, ERROR_STATUS[code], (source as Error).message);
+      const field = ROUTER_FIELDS[fastifyCode];
+      return problem(code, ERROR_STATUS[code], (source as Error).message, field && [field]);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,6 +1,8 @@
 import { Controller, Get, Logger, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LedgerError } from '../domain/ledger-error.js';
+import { ApiFile } from '../http/openapi/api-responses.js';
 import { loadOpsAssets, opsAssetsDir, type OpsAsset, type OpsAssetName } from './ops-assets.js';
 
 /**
@@ -14,6 +16,7 @@ export const OPS_CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none';
  * request ever reaches the file system. The page carries no data: it reads the JSON API with
  * the key the user enters.
  */
+@ApiTags('ops')
 @Controller('ops')
 export class OpsDashboardController {
   private readonly logger = new Logger('OpsDashboard');
@@ -27,16 +30,22 @@ export class OpsDashboardController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'getOpsDashboard', summary: 'The ops dashboard (a page for the browser)', description: 'Static HTML; the page reads the JSON API with the ops key the user enters. No key needed for the page itself.' })
+  @ApiFile('text/html', 'The page.', [404])
   page(@Res() reply: FastifyReply): void {
     this.send(reply, 'index.html');
   }
 
   @Get('dashboard.js')
+  @ApiOperation({ operationId: 'getOpsDashboardScript', summary: 'The ops dashboard’s script' })
+  @ApiFile('text/javascript', 'The script.', [404])
   script(@Res() reply: FastifyReply): void {
     this.send(reply, 'dashboard.js');
   }
 
   @Get('dashboard.css')
+  @ApiOperation({ operationId: 'getOpsDashboardStylesheet', summary: 'The ops dashboard’s stylesheet' })
+  @ApiFile('text/css', 'The stylesheet.', [404])
   stylesheet(@Res() reply: FastifyReply): void {
     this.send(reply, 'dashboard.css');
   }

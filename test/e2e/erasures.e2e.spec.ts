@@ -317,11 +317,11 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
       expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
-    it('answers 503 read-model-lagging when atLeast is beyond the log', async () => {
+    it('refuses an atLeast beyond the log (no command answered it) with 400 naming atLeast', async () => {
       const answer = await ledger.get('/v1/deletions/summary?atLeast=999999');
-      expect(answer.status).toBe(503);
-      expect(answer.body.code).toBe('read-model-lagging');
-      expect(answer.headers.get('retry-after')).not.toBeNull();
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('validation-failed');
+      expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['atLeast']);
     });
   });
 });

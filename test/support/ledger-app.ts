@@ -46,6 +46,8 @@ export interface StartOptions {
   apiKey?: string | null;
   /** Where the app logs; default nowhere. */
   logger?: LoggerService;
+  /** Called with the app before it listens: e.g. to watch Fastify register its routes. */
+  beforeListen?: (app: NestFastifyApplication) => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
     ...(options.clock && { clock: options.clock }),
     ...(options.logStream && { logStream: options.logStream }),
   });
+  options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const call = async (apiKey: string | null, method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {

@@ -1,11 +1,16 @@
 import { Controller, Get, Inject, Query, Req, StreamableFile } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { principalOf } from '../../access/access.guard.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ApiProblems, NDJSON, PROBLEM_JSON } from '../../http/openapi/api-responses.js';
 import { PersonalData } from '../../privacy/personal-data.js';
+import { AuditEventDto } from './audit-event.response.js';
 import { AuditEventsQuery } from './audit-events.query.js';
 import { ndjsonStream } from './ndjson.js';
 
+@ApiTags('audit')
+@ApiExtraModels(AuditEventDto)
 @Controller('v1/audit/events')
 export class AuditEventsController {
   constructor(
@@ -20,6 +25,10 @@ export class AuditEventsController {
    * refused a `tenantId` it does not cover).
    */
   @Get()
+  @ApiOperation({ operationId: 'streamAuditEvents', summary: 'Every event, in global order (NDJSON)', description: 'Streamed in constant memory: one `AuditEvent` JSON object per line, personal values opened (or "[erased]") with the sealed values alongside.' })
+  @ApiProduces(NDJSON, PROBLEM_JSON)
+  @ApiResponse({ status: 200, description: 'One AuditEvent per line.', content: { [NDJSON]: { schema: { type: 'string', description: `Lines, each an ${getSchemaPath(AuditEventDto)} object.` } } } })
+  @ApiProblems([400])
   events(@Query() query: AuditEventsQuery, @Req() request: FastifyRequest): StreamableFile {
     const { tenants } = principalOf(request);
     const events = this.store.readAll({

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
@@ -5,12 +6,14 @@ import { toWholeNumber } from '../../http/query-values.js';
 
 export class AuditEventsQuery {
   /** Inclusive: the first event returned has `globalPosition >= fromPosition`. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Inclusive: the first event returned has `globalPosition >= fromPosition`.' })
   @IsOptional()
   @Transform(toWholeNumber)
   @Min(0)
   @IsInt({ message: 'fromPosition must be a whole number' })
   fromPosition?: number;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'At most this many events.' })
   @IsOptional()
   @Transform(toWholeNumber)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -18,6 +21,7 @@ export class AuditEventsQuery {
   @IsInt({ message: 'limit must be a whole number' })
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'Only this tenant’s events.', pattern: TENANT_ID_PATTERN.source, maxLength: 64 })
   @IsOptional()
   @IsString()
   @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })

@@ -1,10 +1,13 @@
 import { Body, Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiCommand } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { callerInstant } from '../shared/caller-instant.js';
 import { SubjectCommandDispatcher } from '../shared/subject-command.dispatcher.js';
 import { GrievanceParams, ResolveGrievanceDto } from './resolve-grievance.dto.js';
 
+@ApiTags('commands')
 @Controller('v1/tenants/:tenantId/subjects/:subjectId/grievances/:grievanceId/resolution')
 export class ResolveGrievanceController {
   constructor(
@@ -13,6 +16,8 @@ export class ResolveGrievanceController {
   ) {}
 
   @Post()
+  @ApiOperation({ operationId: 'resolveGrievance', summary: 'Resolve a grievance', description: 'Writes `grievance-resolved`. 404 for a grievance this subject never lodged, 409 `grievance-already-resolved`.' })
+  @ApiCommand({ problems: [404], problemDescriptions: { 404: 'This subject has no such grievance.' } })
   resolve(
     @Param() params: GrievanceParams,
     @Body() body: ResolveGrievanceDto,

@@ -1,9 +1,11 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
 import { SUBJECT_ID_PATTERN } from '../../domain/catalogue.js';
 import { NOTICE_AUDIENCES, NOTICE_CHANNELS, type NoticeAudience, type NoticeChannel } from '../../domain/policy/policy.events.js';
 import { IsDateTime } from '../../http/validators.js';
 
 export class SendPolicyNoticeDto {
+  @ApiProperty({ enum: NOTICE_CHANNELS, enumName: 'NoticeChannel' })
   @IsIn(NOTICE_CHANNELS, { message: `channel must be one of: ${NOTICE_CHANNELS.join(', ')}` })
   channel!: NoticeChannel;
 
@@ -11,9 +13,11 @@ export class SendPolicyNoticeDto {
    * `primary-admin` or `subject` (then `subjectId` says which). A kind and an id rather than
    * one field holding either: a subject may well be called "primary-admin".
    */
+  @ApiProperty({ enum: NOTICE_AUDIENCES, enumName: 'NoticeAudience', description: '`subject`: then `subjectId` says which.' })
   @IsIn(NOTICE_AUDIENCES, { message: `audience must be one of: ${NOTICE_AUDIENCES.join(', ')}` })
   audience!: NoticeAudience;
 
+  @ApiPropertyOptional({ description: 'Required when `audience` is `subject`, and only then.', pattern: SUBJECT_ID_PATTERN.source, maxLength: 128 })
   @ValidateIf((notice: SendPolicyNoticeDto) => notice.audience === 'subject' || notice.subjectId !== undefined)
   @ValidateBy({
     name: 'onlyForSubjectAudience',
@@ -29,6 +33,7 @@ export class SendPolicyNoticeDto {
   subjectId?: string;
 
   /** When the notice was sent; `occurredAt` is accepted as its synonym (every command has it). */
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the notice was sent (or give `occurredAt`, not both). Default: now.' })
   @IsOptional()
   @IsDateTime()
   @ValidateBy({
@@ -40,6 +45,7 @@ export class SendPolicyNoticeDto {
   })
   sentAt?: string;
 
+  @ApiPropertyOptional({ format: 'date-time', description: 'A synonym of `sentAt`.' })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore, type Where } from '../../read-store/read-store.port.js';
 import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
@@ -9,10 +11,12 @@ import { erasureMonitorProjection, type ErasureDocument } from './erasure-monito
 import { erasureStateWhere } from './erasure-filters.js';
 import { summariseErasures } from './erasure-summary.js';
 import { ErasureSummaryQuery, ErasuresQuery } from './erasures.query.js';
+import { ErasureSummaryDto, ErasuresDto } from './erasures.response.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /** The ops view of erasures: what is open, what is overdue, which system lags. */
+@ApiTags('erasures')
 @Controller('v1/deletions')
 export class ErasuresController {
   constructor(
@@ -23,6 +27,8 @@ export class ErasuresController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listErasures', summary: 'Erasures, for ops', description: 'What is open, overdue or completed, oldest request first, with the systems each still waits for.' })
+  @ApiRead(ErasuresDto, { description: 'A page of erasures.' })
   async list(@Query() query: ErasuresQuery) {
     await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);
     const now = this.clock.now();
@@ -47,6 +53,8 @@ export class ErasuresController {
   }
 
   @Get('summary')
+  @ApiOperation({ operationId: 'summariseErasures', summary: 'Erasure counts and times to complete' })
+  @ApiRead(ErasureSummaryDto, { description: 'The summary.' })
   async summary(@Query() query: ErasureSummaryQuery) {
     await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);
     return summariseErasures(this.readStore, this.clock.now(), this.config.erasureSystems, query.tenantId);

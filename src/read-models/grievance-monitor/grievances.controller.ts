@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore, type Where } from '../../read-store/read-store.port.js';
 import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
@@ -7,10 +9,12 @@ import { grievanceStateAt, grievanceStateWhere } from './grievance-filters.js';
 import { grievanceMonitorProjection, type GrievanceDocument } from './grievance-monitor.projection.js';
 import { summariseGrievances } from './grievance-summary.js';
 import { GrievanceSummaryQuery, GrievancesQuery } from './grievances.query.js';
+import { GrievanceSummaryDto, GrievancesDto } from './grievances.response.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /** The ops view of grievances (domain.md rule 7): what is open, what is overdue, how fast they are redressed. */
+@ApiTags('grievances')
 @Controller('v1/grievances')
 export class GrievancesController {
   constructor(
@@ -21,6 +25,8 @@ export class GrievancesController {
 
   /** Oldest receipt first. */
   @Get()
+  @ApiOperation({ operationId: 'listGrievances', summary: 'Grievances, for ops', description: 'What is open, overdue or resolved, oldest receipt first (without the subjects’ words).' })
+  @ApiRead(GrievancesDto, { description: 'A page of grievances.' })
   async list(@Query() query: GrievancesQuery) {
     await this.freshness.ensure(grievanceMonitorProjection.name, query.atLeast);
     const now = this.clock.now();
@@ -45,6 +51,8 @@ export class GrievancesController {
   }
 
   @Get('summary')
+  @ApiOperation({ operationId: 'summariseGrievances', summary: 'Grievance counts and times to redress' })
+  @ApiRead(GrievanceSummaryDto, { description: 'The summary.' })
   async summary(@Query() query: GrievanceSummaryQuery) {
     await this.freshness.ensure(grievanceMonitorProjection.name, query.atLeast);
     return summariseGrievances(this.readStore, this.clock.now(), query.tenantId);

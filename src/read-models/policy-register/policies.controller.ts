@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LedgerError } from '../../domain/ledger-error.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { PolicyParams } from '../../http/policy-params.dto.js';
 import { TenantParams } from '../../http/subject-params.dto.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -8,6 +10,7 @@ import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
+import { PolicyNoticesDto, PolicyReportDto } from './policies.response.js';
 import { policyNoticesProjection, type PolicyNoticeDocument } from './policy-notices.projection.js';
 import { policyRegisterProjection, type PolicyRegisterDocument } from './policy-register.projection.js';
 import { publishedPolicy } from './policy-register.reader.js';
@@ -64,6 +67,7 @@ const NOTICE_COLUMNS: CsvColumn<PolicyNoticeDocument>[] = [
  * effective), whether material, where its text is and its hash, and who was told through
  * which channel. The notices of one version are listed in full under it.
  */
+@ApiTags('policies')
 @Controller('v1/tenants/:tenantId/policies')
 export class PoliciesController {
   constructor(
@@ -72,6 +76,8 @@ export class PoliciesController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listPolicies', summary: 'The policy-change report of a tenant', description: 'Every version the tenant published: when, whether material, where its text is and its hash, and who was told through which channel. JSON pages, or CSV with `Accept: text/csv`.' })
+  @ApiRead(PolicyReportDto, { description: 'A page of policy versions (JSON) or all of them (CSV).', csv: true })
   async report(@Param() params: TenantParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(policyRegisterProjection.name, query.atLeast);
     const collection = policyRegisterProjection.collection.name;
@@ -95,6 +101,8 @@ export class PoliciesController {
   }
 
   @Get(':version/notices')
+  @ApiOperation({ operationId: 'listPolicyNotices', summary: 'The notices sent about one policy version' })
+  @ApiRead(PolicyNoticesDto, { description: 'A page of notices (JSON) or all of them (CSV).', csv: true, problems: [400, 404], problemDescriptions: { 404: 'This tenant has published no such policy version.' } })
   async notices(@Param() params: PolicyParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(policyRegisterProjection.name, query.atLeast);
     await this.freshness.ensure(policyNoticesProjection.name, query.atLeast);

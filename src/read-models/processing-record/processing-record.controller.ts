@@ -1,6 +1,8 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { TenantParams } from '../../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -13,6 +15,7 @@ import { ReadFreshness } from '../shared/read-freshness.js';
 import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
 import { buildProcessingRecord } from './processing-record.js';
 import { processingRecordCsv } from './processing-record.csv.js';
+import { ProcessingRecordDto } from './processing-record.response.js';
 import { transferSummaryProjection } from './transfer-summary.projection.js';
 
 /** The read models the record is made of: `?atLeast=` waits for all of them. */
@@ -25,6 +28,7 @@ const SOURCES = [
 ].map((projection) => projection.name);
 
 /** GET /v1/tenants/{t}/processing-record: the record of processing a regulator asks for, JSON or CSV. */
+@ApiTags('regulator')
 @Controller('v1/tenants/:tenantId/processing-record')
 export class ProcessingRecordController {
   constructor(
@@ -35,6 +39,8 @@ export class ProcessingRecordController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'getProcessingRecord', summary: 'The record of processing of a tenant', description: 'Purposes, categories of subjects and data, recipients, cross-border transfers, erasure and grievance deadlines kept: generated from the recorded facts. JSON, or a sectioned CSV with `Accept: text/csv`.' })
+  @ApiRead(ProcessingRecordDto, { description: 'The record.', csv: true })
   async record(
     @Param() params: TenantParams,
     @Query() query: FreshnessQuery,

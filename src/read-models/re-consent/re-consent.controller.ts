@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { reConsentBaseline, type ReConsentBaseline } from '../../domain/policy/re-consent.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { TenantParams } from '../../http/subject-params.dto.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { consentGrantsProjection } from '../consent-grants/consent-grants.projection.js';
@@ -12,6 +14,7 @@ import { PagedQuery } from '../shared/read-queries.dto.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
 import { findReConsentPage, reConsentCursor, type ReConsentSubject } from './re-consent.reader.js';
+import { ReConsentDto } from './re-consent.response.js';
 
 interface CsvRow {
   readonly subjectId: string;
@@ -35,6 +38,7 @@ const COLUMNS: CsvColumn<CsvRow>[] = [
  * with a purpose granted under an older version (src/domain/policy/re-consent.ts says
  * which are older), with those purposes.
  */
+@ApiTags('policies')
 @Controller('v1/tenants/:tenantId/re-consent')
 export class ReConsentController {
   constructor(
@@ -43,6 +47,8 @@ export class ReConsentController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listReConsent', summary: 'Who must consent again', description: 'After a material policy change: the subjects with a purpose granted under an older version, with those purposes. JSON pages by subject, or CSV (one row per subject and purpose) with `Accept: text/csv`.' })
+  @ApiRead(ReConsentDto, { description: 'A page of subjects (JSON) or all of them (CSV).', csv: true })
   async list(@Param() params: TenantParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     // The answer joins three read models; each must have caught up with `atLeast`.
     for (const projection of [policyRegisterProjection, consentGrantsProjection, subjectStatusProjection]) {

@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { unknownSubject } from '../../domain/ledger-error.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { PersonalData } from '../../privacy/personal-data.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -9,6 +11,7 @@ import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage, mapPages } from '.
 import { PagedQuery } from '../shared/read-queries.dto.js';
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
+import { SubjectHistoryDto } from './subject-history.response.js';
 import { historyEntryView, type HistoryEntry } from './subject-history.view.js';
 
 const ORDER = ['globalPosition'] as const;
@@ -45,6 +48,7 @@ const COLUMNS: CsvColumn<HistoryEntry>[] = [
   'actor',
 ].map((field) => ({ header: field, value: (entry: HistoryEntry) => entry[field as keyof HistoryEntry] }));
 
+@ApiTags('subjects')
 @Controller('v1/tenants/:tenantId/subjects/:subjectId/history')
 export class SubjectHistoryController {
   constructor(
@@ -55,6 +59,8 @@ export class SubjectHistoryController {
 
   /** Oldest first. JSON pages with a cursor, or the whole timeline as CSV. */
   @Get()
+  @ApiOperation({ operationId: 'getSubjectHistory', summary: 'A subject’s timeline', description: 'Every fact about the subject, oldest first, in words a regulator reads. JSON pages with a cursor, or with `Accept: text/csv` the whole timeline (from the cursor on) as CSV.' })
+  @ApiRead(SubjectHistoryDto, { description: 'A page of the timeline (JSON) or all of it (CSV).', csv: true, problems: [400, 404], problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' } })
   async history(@Param() params: SubjectParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(subjectHistoryProjection.name, query.atLeast);
     const collection = subjectHistoryProjection.collection.name;

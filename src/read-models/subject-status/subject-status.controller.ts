@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { unknownSubject } from '../../domain/ledger-error.js';
 import { TransparencyLog } from '../../evidence/transparency-log.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { readKnownSubject } from '../../event-store/subject-stream.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
@@ -15,8 +17,10 @@ import {
   type SubjectStatusDocument,
 } from './subject-status.projection.js';
 import { SubjectStatusQuery } from './subject-status.query.js';
+import { SubjectStatusDto } from './subject-status.response.js';
 import { subjectStatusView } from './subject-status.view.js';
 
+@ApiTags('subjects')
 @Controller('v1/tenants/:tenantId/subjects/:subjectId')
 export class SubjectStatusController {
   constructor(
@@ -28,6 +32,8 @@ export class SubjectStatusController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'getSubjectStatus', summary: 'A subject’s consent and erasure status', description: 'Per purpose: granted or withdrawn, under which policy version, since when. With `?asOf=` the status at that instant, computed from the subject’s events, with the ids of the events that prove it and their inclusion proofs.' })
+  @ApiRead(SubjectStatusDto, { description: 'The status.', problems: [400, 404], problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' } })
   async status(@Param() params: SubjectParams, @Query() query: SubjectStatusQuery) {
     await this.freshness.ensure(subjectStatusProjection.name, query.atLeast);
     if (query.asOf !== undefined) return this.statusAsOf(params, new Date(query.asOf));

@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { validationFailed } from '../../domain/ledger-error.js';
+import { ApiRead } from '../../http/openapi/api-responses.js';
 import { TenantParams } from '../../http/subject-params.dto.js';
 import { PersonalData } from '../../privacy/personal-data.js';
 import { READ_STORE, type Condition, type ReadStore, type Where } from '../../read-store/read-store.port.js';
@@ -9,6 +11,7 @@ import { allPages, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/pagin
 import { ReadFreshness } from '../shared/read-freshness.js';
 import { transferRegisterProjection, type TransferDocument } from './transfer-register.projection.js';
 import { TransferRegisterQuery } from './transfer-register.query.js';
+import { TransferRegisterDto } from './transfer-register.response.js';
 import { transferView, type TransferView } from './transfer-register.view.js';
 
 const ORDER = ['occurredAt'] as const;
@@ -31,6 +34,7 @@ const COLUMNS: CsvColumn<TransferView>[] = [
 ].map((field) => ({ header: field, value: (t: TransferView) => t[field as keyof TransferView] }));
 
 /** The register of transfers of one tenant: a regulator's "where did the data go". */
+@ApiTags('transfers')
 @Controller('v1/tenants/:tenantId/transfers')
 export class TransferRegisterController {
   constructor(
@@ -40,6 +44,8 @@ export class TransferRegisterController {
   ) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listTransfers', summary: 'The transfer register of a tenant', description: 'Where personal data went: recipient, country, categories, purpose and legal basis, oldest first; filters combine. JSON pages, or CSV with `Accept: text/csv`.' })
+  @ApiRead(TransferRegisterDto, { description: 'A page of transfers (JSON) or all of them (CSV).', csv: true })
   async transfers(@Param() params: TenantParams, @Query() query: TransferRegisterQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(transferRegisterProjection.name, query.atLeast);
     const where = transferFilter(params.tenantId, query);

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import {
+  ApiCount,
+  ApiCountMap,
+  ApiInstant,
+  ApiNextCursor,
+  ApiNullableFlag,
+  ApiNullableInstant,
+  ApiNullableNumber,
+  ApiText,
+  ApiTextList,
+} from '../../http/openapi/properties.js';
+import { ERASURE_STATES } from './erasures.query.js';
+
+class SystemConfirmationDto {
+  @ApiText() system!: string;
+  @ApiInstant() completedAt!: string;
+  @ApiText({ format: 'uuid' }) eventId!: string;
+}
+
+@ApiSchema({ name: 'Erasure' })
+export class ErasureDto {
+  @ApiText() deletionId!: string;
+  @ApiText() tenantId!: string;
+  @ApiText() subjectId!: string;
+  @ApiText({ enum: ERASURE_STATES, description: '`overdue`: open past `dueAt`, judged now.' }) state!: string;
+  @ApiText({ description: 'What opened it: a direct request, or the withdrawal of every purpose.' }) trigger!: string;
+  @ApiInstant() requestedAt!: string;
+  @ApiInstant() dueAt!: string;
+  @ApiNullableInstant() completedAt!: string | null;
+  @ApiTextList() systems!: string[];
+  @ApiTextList() pendingSystems!: string[];
+  @ApiProperty({ type: () => [SystemConfirmationDto] }) confirmations!: SystemConfirmationDto[];
+  @ApiNullableNumber() hoursToComplete!: number | null;
+  @ApiNullableFlag() completedOnTime!: boolean | null;
+  @ApiProperty({ type: 'number', description: 'Hours since the request (negative for a request dated up to 5 minutes ahead).' }) ageHours!: number;
+}
+
+@ApiSchema({ name: 'Erasures', description: 'A page of erasures, oldest request first.' })
+export class ErasuresDto {
+  @ApiProperty({ type: () => [ErasureDto] }) deletions!: ErasureDto[];
+  @ApiNextCursor() nextCursor!: string | null;
+}
+
+@ApiSchema({ name: 'ErasureSummary' })
+export class ErasureSummaryDto {
+  @ApiCount() open!: number;
+  @ApiCount() overdue!: number;
+  @ApiCount() completed!: number;
+  @ApiCount() completedOnTime!: number;
+  @ApiNullableNumber({ description: 'Median hours from request to the last confirmation; null before any completed.' }) p50HoursToComplete!: number | null;
+  @ApiNullableNumber() p95HoursToComplete!: number | null;
+  @ApiCountMap({ description: 'Open erasures waiting for each configured system.' }) pendingBySystem!: Record<string, number>;
+}
