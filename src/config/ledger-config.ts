@@ -40,6 +40,8 @@ export interface LedgerConfig {
   readonly requestTimeoutMs: number;
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
+  /** Most writes one embedded-store transaction carries (docs/performance.md); 1: one commit per write. */
+  readonly groupCommitMaxBatch: number;
 }
 
 /** pino's level names, most severe first. */
@@ -81,6 +83,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   rateLimit: integer(env, 'LEDGER_RATE_LIMIT', 60_000, 0, 100_000_000),
   requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
   corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
+  groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
 });
 
 /**

@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
       rateLimit: 60000,
       requestTimeoutMs: 30000,
       corsOrigins: [],
+      groupCommitMaxBatch: 256,
     });
   });
 
@@ -45,6 +46,7 @@ describe('configuration from the environment', () => {
       LEDGER_RATE_LIMIT: '120',
       LEDGER_REQUEST_TIMEOUT_MS: '5000',
       LEDGER_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173/',
+      LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +62,7 @@ describe('configuration from the environment', () => {
       rateLimit: 120,
       requestTimeoutMs: 5000,
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
+      groupCommitMaxBatch: 1,
     });
   });
 

@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '../event-store/event-store.port.js';
 import { isSqliteUnavailable, type SqliteDatabase } from '../platform/sqlite-file.js';
+import { SqliteGroupCommitter } from '../platform/sqlite-group-commit.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.port.js';
 
 interface Row {
@@ -11,11 +12,21 @@ interface Row {
   created_at: string;
 }
 
+/**
+ * The embedded idempotency store (idempotency.sqlite, synchronous=FULL). A record is saved
+ * after the command's events are committed and before its answer is sent, so it stays durable
+ * before the answer; saves of concurrent commands share one commit (group commit), so this
+ * costs one fsync per batch of keyed commands, not one per command (docs/performance.md).
+ */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly findStatement;
   private readonly insertStatement;
+  private readonly committer: SqliteGroupCommitter;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: { readonly maxBatch?: number } = {},
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       tenant_id       TEXT    NOT NULL,
       idempotency_key TEXT    NOT NULL,
@@ -33,6 +44,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
        VALUES (@tenantId, @key, @fingerprint, @status, @body, @createdAt)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
     );
+    this.committer = new SqliteGroupCommitter(db, { ...options, unavailable });
   }
 
   async find(tenantId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -49,19 +61,23 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async save(record: IdempotencyRecord): Promise<void> {
-    guard(() => this.insertStatement.run({ ...record, body: JSON.stringify(record.body) }));
+    const body = JSON.stringify(record.body);
+    await this.committer.run(() => this.insertStatement.run({ ...record, body }));
   }
 
   async close(): Promise<void> {
+    await this.committer.drain();
     if (this.db.open) this.db.close();
   }
 }
+
+const unavailable = (error: unknown): Error => new StoreUnavailableError('the idempotency store is unavailable', { cause: error });
 
 const guard = <T>(work: () => T): T => {
   try {
     return work();
   } catch (error) {
-    if (isSqliteUnavailable(error)) throw new StoreUnavailableError('the idempotency store is unavailable', { cause: error });
+    if (isSqliteUnavailable(error)) throw unavailable(error);
     throw error;
   }
 };

@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '../event-store/event-store.port.js';
 import { isSqliteUnavailable, openSqliteFile, type SqliteDatabase } from '../platform/sqlite-file.js';
+import { SqliteGroupCommitter } from '../platform/sqlite-group-commit.js';
 import { subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from './subject-key-store.port.js';
 
 interface Row {
@@ -48,11 +49,21 @@ const LOOKUP_CHUNK = 500;
  * WAL against about 105 with the rollback journal (about 200 without encryption). Deletions, which pay for the checkpoint, happen
  * once per completed erasure. (Blocks of a truncated file may persist on the disk itself until
  * reused: docs/privacy.md says what shredding does not cover.)
+ *
+ * Key creations and shredding marks are group-committed (src/platform/sqlite-group-commit.ts):
+ * the first commands of new subjects that arrive together share one synchronous commit, and
+ * each caller is answered only after it, so a key is still durable before any event sealed
+ * with it is appended. Deletions stay outside: their TRUNCATE checkpoint cannot run inside a
+ * transaction (a batch never stays open across event-loop turns, so they never meet one).
  */
 export class SqliteSubjectKeyStore implements SubjectKeyStore {
   private readonly statements;
+  private readonly committer: SqliteGroupCommitter;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: { readonly maxBatch?: number } = {},
+  ) {
     db.exec(SCHEMA);
     // A delete whose truncation was interrupted (a crash, a reader) is finished now.
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -68,11 +79,15 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
       marked: db.prepare<[], Row>('SELECT * FROM subject_keys WHERE shred_requested_at IS NOT NULL ORDER BY shred_requested_at'),
       anyFingerprint: db.prepare<[], { master_key_id: string }>('SELECT master_key_id FROM subject_keys LIMIT 1'),
     };
+    this.committer = new SqliteGroupCommitter(db, {
+      ...options,
+      unavailable: (error) => new StoreUnavailableError('the subject-key store is unavailable', { cause: error }),
+    });
   }
 
   async insertIfAbsent(record: SubjectKeyRecord): Promise<SubjectKeyRecord> {
     const id = subjectKeyId(record.tenantId, record.subjectId);
-    return this.guard(() => {
+    return this.committer.run(() => {
       // One connection, one synchronous call: nothing runs between the insert and the read.
       this.statements.insert.run({ ...record, id });
       const row = this.statements.byId.get(id);
@@ -115,7 +130,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   }
 
   async markForShredding(id: string, at: string): Promise<void> {
-    this.guard(() => this.statements.mark.run(at, id));
+    await this.committer.run(() => this.statements.mark.run(at, id));
   }
 
   async markedForShredding(): Promise<SubjectKeyRecord[]> {
@@ -127,6 +142,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   }
 
   async close(): Promise<void> {
+    await this.committer.drain();
     if (this.db.open) this.db.close();
   }
 
@@ -141,8 +157,8 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
 }
 
 /** Opens keys.sqlite the way the store needs it (see the class comment): WAL, FULL, secure_delete. */
-export const openSqliteSubjectKeyStore = (path: string): SqliteSubjectKeyStore =>
-  new SqliteSubjectKeyStore(openSqliteFile(path, { synchronous: 'FULL', secureDelete: true }));
+export const openSqliteSubjectKeyStore = (path: string, options: { readonly maxBatch?: number } = {}): SqliteSubjectKeyStore =>
+  new SqliteSubjectKeyStore(openSqliteFile(path, { synchronous: 'FULL', secureDelete: true }), options);
 
 const toRecord = (row: Row): SubjectKeyRecord => ({
   tenantId: row.tenant_id,

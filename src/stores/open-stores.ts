@@ -22,13 +22,13 @@ import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';
 export const openEventStore = async (config: LedgerConfig): Promise<EventStore> =>
   config.eventStoreConnectionString !== undefined
     ? openEventStoreDb(config.eventStoreConnectionString)
-    : new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')));
+    : new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')), { maxBatch: config.groupCommitMaxBatch });
 
 /** With MongoDB configured, shared by every instance; else a file next to the events. */
 export const openIdempotencyStore = async (config: LedgerConfig): Promise<IdempotencyStore> =>
   config.mongodbUrl !== undefined
     ? openMongoIdempotencyStore(config.mongodbUrl)
-    : new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
+    : new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')), { maxBatch: config.groupCommitMaxBatch });
 
 export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
   config.mongodbUrl !== undefined
@@ -39,4 +39,4 @@ export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
 export const openSubjectKeyStore = async (config: LedgerConfig): Promise<SubjectKeyStore> =>
   config.mongodbUrl !== undefined
     ? openMongoSubjectKeyStore(config.mongodbUrl)
-    : openSqliteSubjectKeyStore(join(config.dataDir, 'keys.sqlite'));
+    : openSqliteSubjectKeyStore(join(config.dataDir, 'keys.sqlite'), { maxBatch: config.groupCommitMaxBatch });

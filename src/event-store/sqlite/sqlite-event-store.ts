@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../platform/sqlite-file.js';
 import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
+import { SqliteGroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '../../platform/sqlite-group-commit.js';
 import {
   StoreUnavailableError,
   WrongExpectedVersionError,
@@ -44,17 +45,22 @@ CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant_id, global_positio
 const READ_BATCH = 1000;
 
 /**
- * The embedded event store. One connection, one writer: every append runs in its own
- * `BEGIN IMMEDIATE` transaction, so the expected-revision check and the insert are atomic
- * and the global position is gap-free and in commit order (the projection runner relies on
- * that to poll by position).
+ * The embedded event store. One connection, one writer: appends are group-committed
+ * (src/platform/sqlite-group-commit.ts), those that arrive together in one `BEGIN IMMEDIATE`
+ * transaction with one fsync, each in a savepoint of its own, so each append's
+ * expected-revision check and inserts are atomic, checked against the rows of the appends
+ * before it in the batch, and rolled back alone when it fails. The global position is
+ * gap-free and in commit order (the projection runner relies on that to poll by position).
  */
 export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<(lastPosition: number) => void>();
   private readonly statements;
-  private readonly appendTransaction;
+  private readonly committer: SqliteGroupCommitter<AppendResult>;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: Pick<GroupCommitOptions<AppendResult>, 'maxBatch'> = {},
+  ) {
     db.exec(SCHEMA);
     this.statements = {
       streamRevision: db.prepare<[string], { revision: number | null }>(
@@ -74,31 +80,15 @@ export class SqliteEventStore implements EventStore {
       ),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(global_position) AS position FROM events'),
     };
-    this.appendTransaction = db.transaction(
-      (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
-        const replay = this.alreadyAppended(streamId, events);
-        if (replay) return replay;
-        const current = this.statements.streamRevision.get(streamId)?.revision ?? null;
-        checkExpected(streamId, expected, current);
-        const first = current === null ? 0 : current + 1;
-        const stored = events.map((event, index): StoredEvent => {
-          const streamPosition = first + index;
-          const info = this.statements.insert.run({
-            eventId: event.id,
-            streamId,
-            streamPosition,
-            type: event.type,
-            tenantId: event.metadata.tenantId,
-            occurredAt: event.occurredAt,
-            recordedAt: event.recordedAt,
-            data: JSON.stringify(event.data),
-            metadata: JSON.stringify(event.metadata),
-          });
-          return { ...event, streamId, streamPosition, globalPosition: Number(info.lastInsertRowid) };
-        });
-        return { nextExpectedRevision: first + events.length - 1, events: stored };
+    this.committer = new SqliteGroupCommitter(db, {
+      ...options,
+      unavailable: (error) => new StoreUnavailableError('the embedded event store is unavailable', { cause: error }),
+      // Once per COMMIT, with the highest position of the batch (a replayed append returns older ones).
+      afterCommit: (committed) => {
+        const last = Math.max(...committed.map((result) => result.events.at(-1)?.globalPosition ?? 0));
+        if (last > 0) for (const listener of this.listeners) listener(last);
       },
-    );
+    });
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -106,10 +96,37 @@ export class SqliteEventStore implements EventStore {
     if (typeof expectedRevision === 'number' && (!Number.isSafeInteger(expectedRevision) || expectedRevision < 0)) {
       throw new RangeError(`expected revision must be a non-negative integer, got ${expectedRevision}`);
     }
-    const result = this.guard(() => this.appendTransaction.immediate(streamId, events, expectedRevision));
-    const last = result.events.at(-1)?.globalPosition;
-    if (last !== undefined) for (const listener of this.listeners) listener(last);
-    return result;
+    return this.committer.run(() => this.appendInTransaction(streamId, events, expectedRevision));
+  }
+
+  /** Transactions committed and appends they carried, since this store was opened. */
+  get commitStats(): GroupCommitStats {
+    return this.committer.stats;
+  }
+
+  /** Runs inside the batch's transaction, in a savepoint of its own (see the class comment). */
+  private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
+    const replay = this.alreadyAppended(streamId, events);
+    if (replay) return replay;
+    const current = this.statements.streamRevision.get(streamId)?.revision ?? null;
+    checkExpected(streamId, expected, current);
+    const first = current === null ? 0 : current + 1;
+    const stored = events.map((event, index): StoredEvent => {
+      const streamPosition = first + index;
+      const info = this.statements.insert.run({
+        eventId: event.id,
+        streamId,
+        streamPosition,
+        type: event.type,
+        tenantId: event.metadata.tenantId,
+        occurredAt: event.occurredAt,
+        recordedAt: event.recordedAt,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+      });
+      return { ...event, streamId, streamPosition, globalPosition: Number(info.lastInsertRowid) };
+    });
+    return { nextExpectedRevision: first + events.length - 1, events: stored };
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
@@ -161,6 +178,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    // Appends already queued are committed (and answered) before the connection goes.
+    await this.committer.drain();
     this.listeners.clear();
     if (this.db.open) this.db.close();
   }
