@@ -1,53 +1,53 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfig } from '../src/config/ledger-config.js';
-import { PROJECTIONS } from '../src/read-models/projections.js';
-import { rebuildProjections } from '../src/read-models/runner/rebuild.js';
-import { openEventStore, openReadStore } from '../src/stores/open-stores.js';
-import { seedLog } from './support/seed-log.js';
+import { ensureLog } from './support/generate-log.js';
+import { machine, mb, runMeasured, startFerretDb, writeResults } from './support/measure.js';
 
 /**
- * Rebuild benchmark: seed a log of N events over N/10 subjects in a fresh data directory,
- * then rebuild every projection from position 0 into the configured read store (embedded
- * SQLite, or MongoDB when MONGODB_URL is set). Prints a table and writes JSON results.
- * Usage: node dist-bench/bench/rebuild.js [events]
+ * Rebuild benchmark: every projection rebuilt from position 0 over a generated log
+ * (bench/support/generate-log.ts, cached between runs) of BENCH_EVENTS events (default
+ * 1,000,000) over BENCH_SUBJECTS subjects (default a tenth of that), into the embedded read
+ * store and, when MONGODB_URL is set or BENCH_FERRETDB names a FerretDB binary (started on
+ * BENCH_FERRETDB_PORT, default 27243), into MongoDB. Each rebuild runs in a child
+ * process whose RSS is sampled from here every 100 ms. Prints a table, writes JSON results.
+ * Usage: BENCH_EVENTS=100000 npm run bench:rebuild
+ * Targets (issue 8): embedded >= 50,000 events/s, peak RSS <= 300 MB.
  */
-const events = Number(process.argv[2] ?? 100_000);
-const subjects = Math.max(1, Math.round(events / 10));
-const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-rebuild-'));
-const mongo = process.env['MONGODB_URL'];
-const config = parseConfig({ LEDGER_DATA_DIR: dataDir, ...(mongo && { MONGODB_URL: mongo }) });
+const events = Number(process.env['BENCH_EVENTS'] ?? process.argv[2] ?? 1_000_000);
+const subjects = Number(process.env['BENCH_SUBJECTS'] ?? Math.max(1, Math.round(events / 10)));
+const before = machine();
+const log = await ensureLog('bench/.cache', events, subjects);
+if (log.generated) console.log(`generated ${events} events over ${subjects} subjects in ${log.generateSeconds} s (cached in ${log.dataDir})`);
 
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const targets: { readStore: string; url?: string; version?: string; stop?: () => Promise<void> }[] = [{ readStore: 'sqlite' }];
+const mongoUrl = process.env['MONGODB_URL'];
+const ferretBinary = process.env['BENCH_FERRETDB'];
+if (mongoUrl !== undefined && mongoUrl !== '') targets.push({ readStore: 'mongodb', url: mongoUrl });
+else if (ferretBinary !== undefined && ferretBinary !== '') {
+  const ferret = await startFerretDb(ferretBinary, Number(process.env['BENCH_FERRETDB_PORT'] ?? 27_243));
+  targets.push({ readStore: `mongodb (FerretDB ${ferret.version}, SQLite backend)`, url: ferret.url, version: ferret.version, stop: ferret.stop });
+}
 
-const store = await openEventStore(config);
-const seedStart = Date.now();
-const seeded = await seedLog(store, events, subjects);
-const seedMs = Date.now() - seedStart;
-const readStore = await openReadStore(config);
-global.gc?.();
-const rssBefore = process.memoryUsage().rss;
-peakRss = rssBefore;
-const result = await rebuildProjections(store, readStore, PROJECTIONS);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-clearInterval(sampler);
-await Promise.all([store.close(), readStore.close()]);
-rmSync(dataDir, { recursive: true, force: true });
-
-const row = {
-  readStore: mongo ? 'mongodb' : 'sqlite',
-  events: result.events,
-  subjects,
-  seedEventsPerSecond: Math.round(seeded / (seedMs / 1000)),
-  rebuildSeconds: Number((result.elapsedMs / 1000).toFixed(2)),
-  rebuildEventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
-  rssBeforeMb: Math.round(rssBefore / 2 ** 20),
-  peakRssMb: Math.round(peakRss / 2 ** 20),
-  node: process.version,
-  at: new Date().toISOString(),
-};
-console.table([row]);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(join('bench/results', `rebuild-${row.readStore}-${events}.json`), `${JSON.stringify(row, null, 2)}\n`);
+const rows = [];
+for (const target of targets) {
+  console.log(`rebuilding into ${target.readStore} ...`);
+  try {
+    const run = await runMeasured('dist-bench/bench/support/rebuild-child.js', [log.dataDir, ...(target.url ? [target.url] : [])]);
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { events: number; elapsedMs: number; documents: Record<string, number> };
+    rows.push({
+      readStore: target.readStore,
+      events: result.events,
+      subjects,
+      rebuildSeconds: Number((result.elapsedMs / 1000).toFixed(1)),
+      eventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
+      peakRssMb: mb(run.peakRss),
+      documents: Object.values(result.documents).reduce((a, b) => a + b, 0),
+    });
+  } finally {
+    await target.stop?.();
+  }
+}
+const after = machine();
+console.table(rows);
+const noisy = before.noisy || after.noisy;
+if (noisy) console.log(`NOISY: load average ${before.loadAverage1m} -> ${after.loadAverage1m} on ${after.cores} cores; do not present these figures as final.`);
+const path = writeResults(`rebuild-${events}`, { benchmark: 'rebuild', events, subjects, generator: log, machine: { ...after, loadAverageBefore: before.loadAverage1m, noisy }, targets: { eventsPerSecond: 50_000, peakRssMb: 300 }, rows, at: new Date().toISOString() });
+console.log(`results: ${path}`);

@@ -7,7 +7,7 @@ import { ConfigError } from '../config/ledger-config.js';
 import type { NewEvent, StoredEvent } from '../event-store/event-store.port.js';
 import { ERASED, SEALED_PREFIX, UNREADABLE, isSealed } from './field-cipher.js';
 import { masterKeyFrom, type MasterKey } from './master-key.js';
-import { PersonalData, sealedValuesOf } from './personal-data.js';
+import { PersonalData, UnwrapMemo, sealedValuesOf } from './personal-data.js';
 import { openSqliteSubjectKeyStore } from './sqlite-subject-key-store.js';
 import { subjectKeyId, type SubjectKeyStore } from './subject-key-store.port.js';
 
@@ -151,6 +151,52 @@ describe('personal data (seal, open, shred)', () => {
       const wrong = new PersonalData(keys, masterKeyFrom(randomBytes(32), 'wrong'), clock);
       await expect(wrong.checkMasterKey()).rejects.toBeInstanceOf(ConfigError);
       await expect(wrong.checkMasterKey()).rejects.toThrow(/^LEDGER_MASTER_KEY: the subject-key store holds data keys wrapped by another master key/);
+    });
+  });
+
+  describe('over a long read with an unwrap memo (the audit stream)', () => {
+    it('unwraps each key once, still looks keys up per batch, and opens a key destroyed meanwhile as erased', async () => {
+      const consent = (subjectId: string, contact: string) =>
+        anEvent('acme', subjectId, 'consent-given', { purposes: ['crm-access'], policyVersion: 'v1', channel: 'web', evidence: { contact } });
+      const [a1] = await personal.seal('acme', 'a', [consent('a', 'a@example.com')]);
+      const [b1] = await personal.seal('acme', 'b', [consent('b', 'b@example.com')]);
+      const [a2] = await personal.seal('acme', 'a', [consent('a', 'a2@example.com')]);
+      const [b2] = await personal.seal('acme', 'b', [consent('b', 'b2@example.com')]);
+      const memo = new UnwrapMemo();
+      let unwraps = 0;
+      const unwrap = (personal as unknown as { unwrap: (record: unknown) => Buffer }).unwrap.bind(personal);
+      (personal as unknown as { unwrap: (record: unknown) => Buffer }).unwrap = (record) => {
+        unwraps++;
+        return unwrap(record);
+      };
+      counter.lookups = 0;
+      const first = await personal.openEvents([stored(a1!, 1), stored(b1!, 2)], memo);
+      expect(first.map((event) => (event.data['evidence'] as { contact: string }).contact)).toEqual(['a@example.com', 'b@example.com']);
+      expect(unwraps).toBe(2);
+
+      await personal.shred('acme', 'b');
+      const second = await personal.openEvents([stored(a2!, 3), stored(b2!, 4)], memo);
+      expect(second.map((event) => (event.data['evidence'] as { contact: string }).contact)).toEqual(['a2@example.com', ERASED]);
+      expect(unwraps).toBe(2);
+      expect(counter.lookups).toBe(2);
+    });
+
+    it('looks up no key for a batch without sealed values', async () => {
+      counter.lookups = 0;
+      const transfer = anEvent('acme', 'a', 'data-transferred', { transferId: 't', purpose: 'crm-access' });
+      const opened = await personal.openEvents([stored(transfer, 1)], new UnwrapMemo());
+      expect(opened[0]!.data).toEqual(transfer.data);
+      expect(counter.lookups).toBe(0);
+    });
+
+    it('forgets the oldest keys beyond its capacity', () => {
+      const memo = new UnwrapMemo(2);
+      memo.remember('a', Buffer.alloc(32, 1));
+      memo.remember('b', Buffer.alloc(32, 2));
+      memo.remember('c', null);
+      expect(memo.get('a')).toBeUndefined();
+      expect(memo.get('b')).toEqual(Buffer.alloc(32, 2));
+      expect(memo.get('c')).toBeNull();
     });
   });
 });

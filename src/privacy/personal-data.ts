@@ -46,6 +46,31 @@ export class KeyRing {
 }
 
 /**
+ * Data keys already unwrapped during one long read (an audit stream of the whole log opens the
+ * same subjects' keys batch after batch; unwrapping is an AES-GCM operation per key). Keyed by
+ * the subject and the exact wrapped bytes, so it only saves the unwrap: every batch still looks
+ * its keys up, and a destroyed key is not found. Bounded (oldest first out), and meant to live
+ * no longer than the read that made it.
+ */
+export class UnwrapMemo {
+  private readonly keys = new Map<string, Buffer | null>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(memoKey: string): Buffer | null | undefined {
+    return this.keys.get(memoKey);
+  }
+
+  remember(memoKey: string, key: Buffer | null): void {
+    this.keys.set(memoKey, key);
+    if (this.keys.size > this.capacity) {
+      const oldest = this.keys.keys().next();
+      if (!oldest.done) this.keys.delete(oldest.value);
+    }
+  }
+}
+
+/**
  * Crypto-shredding (docs/privacy.md): personal values are sealed with a per-subject data
  * key before events are stored, opened when they are read, and unreadable for good once the
  * key is destroyed. Costs one key-store lookup per command and one per page or batch read.
@@ -91,19 +116,32 @@ export class PersonalData {
     });
   }
 
-  /** The keys of these subjects, in one key-store lookup. */
-  async keyRing(subjects: Iterable<SubjectRef>): Promise<KeyRing> {
+  /**
+   * The keys of these subjects, in one key-store lookup. With `memo` (one long read, e.g. an
+   * audit stream, see UnwrapMemo) a key whose stored wrapped bytes were already unwrapped by
+   * this read is not unwrapped again; the lookup still runs, so a key destroyed meanwhile is gone.
+   */
+  async keyRing(subjects: Iterable<SubjectRef>, memo?: UnwrapMemo): Promise<KeyRing> {
     const wanted = new Map<string, SubjectRef>();
     for (const subject of subjects) wanted.set(subjectKeyId(subject.tenantId, subject.subjectId), subject);
     const records = await this.keys.findMany([...wanted.keys()]);
     const keys = new Map<string, Buffer | null>();
     for (const [id, record] of records) {
+      const memoKey = memo === undefined ? '' : `${id}\n${record.masterKeyId}\n${record.wrappedKey.toString('base64')}`;
+      const known = memo?.get(memoKey);
+      if (known !== undefined) {
+        keys.set(id, known);
+        continue;
+      }
+      let key: Buffer | null;
       try {
-        keys.set(id, this.unwrap(record));
+        key = this.unwrap(record);
       } catch (error) {
         this.logger.warn(`the data key of ${id} cannot be unwrapped (${(error as Error).message}); its values are shown as ${UNREADABLE}`);
-        keys.set(id, null);
+        key = null;
       }
+      keys.set(id, key);
+      memo?.remember(memoKey, key);
     }
     return new KeyRing(keys, (message) => this.logger.warn(message));
   }
@@ -118,10 +156,17 @@ export class PersonalData {
     return data === event.data ? event : { ...event, data };
   }
 
-  /** Opens the events of any subjects with one key lookup for them all. */
-  async openEvents<E extends StoredEvent>(events: readonly E[]): Promise<E[]> {
-    if (!events.some((event) => storedPersonalValues(event.type, event.data).length > 0)) return [...events];
-    const ring = await this.keyRing(events.map((event) => event.metadata));
+  /**
+   * Opens the events of any subjects with one key lookup for them all (only the subjects of
+   * events that hold sealed values are looked up).
+   */
+  async openEvents<E extends StoredEvent>(events: readonly E[], memo?: UnwrapMemo): Promise<E[]> {
+    const sealed = events.filter((event) => storedPersonalValues(event.type, event.data).some(({ value }) => isSealed(value)));
+    if (sealed.length === 0) return [...events];
+    const ring = await this.keyRing(
+      sealed.map((event) => event.metadata),
+      memo,
+    );
     return events.map((event) => this.openEvent(event, ring));
   }
 

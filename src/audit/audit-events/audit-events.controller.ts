@@ -4,7 +4,7 @@ import { ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSch
 import { principalOf } from '../../access/access.guard.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ApiProblems, NDJSON, PROBLEM_JSON } from '../../http/openapi/api-responses.js';
-import { PersonalData } from '../../privacy/personal-data.js';
+import { PersonalData, UnwrapMemo } from '../../privacy/personal-data.js';
 import { AuditEventDto } from './audit-event.response.js';
 import { AuditEventsQuery } from './audit-events.query.js';
 import { ndjsonStream } from './ndjson.js';
@@ -37,6 +37,8 @@ export class AuditEventsController {
       ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
       ...(tenants !== '*' && { tenantIds: tenants }),
     });
-    return new StreamableFile(ndjsonStream(events, (batch) => this.personalData.openEvents(batch)), { type: 'application/x-ndjson' });
+    // One memo for this stream: each subject's key is unwrapped once, not once per batch.
+    const memo = new UnwrapMemo();
+    return new StreamableFile(ndjsonStream(events, (batch) => this.personalData.openEvents(batch, memo)), { type: 'application/x-ndjson' });
   }
 }

@@ -65,11 +65,22 @@ const withValue = (list: readonly string[], value: string): string[] =>
 const withValues = (list: readonly string[], values: readonly string[]): string[] =>
   values.reduce<string[]>((acc, value) => withValue(acc, value), [...list]);
 
-/** Replaces (or adds) the entry matching `match`, keeping the list sorted by `sortKey` so documents are deterministic. */
+/**
+ * Replaces (or adds) the entry matching `match`, keeping the list sorted by `sortKey` so documents
+ * are deterministic. The list is kept sorted, so an entry is replaced where it is and a new one
+ * inserted at its place: no re-sort per event (this runs for every transfer of a tenant).
+ */
 const upsert = <T>(list: readonly T[], match: (item: T) => boolean, next: (current: T | undefined) => T, sortKey: (item: T) => string): T[] => {
-  const current = list.find(match);
-  const rest = list.filter((item) => !match(item));
-  return [...rest, next(current)].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  const index = list.findIndex(match);
+  if (index >= 0) {
+    const copy = [...list];
+    copy[index] = next(list[index]);
+    return copy;
+  }
+  const added = next(undefined);
+  const key = sortKey(added);
+  const at = list.findIndex((item) => sortKey(item) > key);
+  return at < 0 ? [...list, added] : [...list.slice(0, at), added, ...list.slice(at)];
 };
 
 const tally = (list: readonly Tally[], keys: readonly string[]): Tally[] =>
