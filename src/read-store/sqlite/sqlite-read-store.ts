@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../../platform/sqlite-file.js';
 import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
 import { StoreUnavailableError } from '../../event-store/event-store.port.js';
@@ -24,6 +25,8 @@ interface LeaseRow {
   expires_at: number;
 }
 
+const MAX_CACHED_STATEMENTS = 1000;
+
 /**
  * The embedded read store: one table per collection holding each document as JSON, with
  * expression indexes on the fields each read model is queried by (SQLite uses an index on
@@ -31,11 +34,28 @@ interface LeaseRow {
  * `leases` table; a fenced checkpoint write checks the token and writes in one transaction.
  */
 export class SqliteReadStore implements ReadStore {
+  /**
+   * Prepared statements by SQL text. Compiling a statement cost about as much as running it on
+   * the projection runner's hot path (an upsert and a checkpoint per batch and projection);
+   * the texts are a small fixed set (one per collection and query shape), bounded anyway.
+   */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: SqliteDatabase) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
     db.exec(
       'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
     );
+  }
+
+  private statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<P, R>;
   }
 
   async prepare(collections: readonly CollectionSpec[]): Promise<void> {
@@ -53,7 +73,7 @@ export class SqliteReadStore implements ReadStore {
 
   async get<T extends ReadDocument>(collection: string, id: string): Promise<T | null> {
     const row = this.guard(() =>
-      this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`).get(id),
+      this.statement<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`).get(id),
     );
     return row ? (JSON.parse(row.doc) as T) : null;
   }
@@ -61,7 +81,7 @@ export class SqliteReadStore implements ReadStore {
   async getMany<T extends ReadDocument>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>();
     if (ids.length === 0) return found;
-    const statement = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`);
+    const statement = this.statement<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`);
     this.guard(() => {
       for (const id of new Set(ids)) {
         const row = statement.get(id);
@@ -73,7 +93,7 @@ export class SqliteReadStore implements ReadStore {
 
   async putMany(collection: string, documents: readonly ReadDocument[]): Promise<void> {
     if (documents.length === 0) return;
-    const upsert = this.db.prepare(
+    const upsert = this.statement(
       `INSERT INTO ${tableOf(collection)} (id, position, doc) VALUES (?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc
        WHERE ${tableOf(collection)}.position < excluded.position`,
@@ -100,7 +120,7 @@ export class SqliteReadStore implements ReadStore {
     sql += ` ORDER BY ${order.map((c) => `${c} ${direction}`).join(', ')}`;
     sql += ' LIMIT ? OFFSET ?';
     params.push(options.limit ?? -1, options.offset ?? 0);
-    const rows = this.guard(() => this.db.prepare<Param[], { doc: string }>(sql).all(...params));
+    const rows = this.guard(() => this.statement<Param[], { doc: string }>(sql).all(...params));
     return rows.map((row) => JSON.parse(row.doc) as T);
   }
 
@@ -108,22 +128,22 @@ export class SqliteReadStore implements ReadStore {
     const params: Param[] = [];
     const clauses = whereClauses(where, params);
     const sql = `SELECT COUNT(*) AS n FROM ${tableOf(collection)}${clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
-    return this.guard(() => this.db.prepare<Param[], { n: number }>(sql).get(...params)?.n ?? 0);
+    return this.guard(() => this.statement<Param[], { n: number }>(sql).get(...params)?.n ?? 0);
   }
 
   async clear(collection: string): Promise<void> {
-    this.guard(() => this.db.prepare(`DELETE FROM ${tableOf(collection)}`).run());
+    this.guard(() => this.statement(`DELETE FROM ${tableOf(collection)}`).run());
   }
 
   async getCheckpoint(projection: string): Promise<number> {
     const row = this.guard(() =>
-      this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE projection = ?').get(projection),
+      this.statement<[string], { position: number }>('SELECT position FROM checkpoints WHERE projection = ?').get(projection),
     );
     return row?.position ?? 0;
   }
 
   async saveCheckpoint(projection: string, position: number, fence?: number): Promise<void> {
-    const save = this.db.prepare(
+    const save = this.statement(
       `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
        ON CONFLICT (projection) DO UPDATE SET position = excluded.position
        WHERE checkpoints.position < excluded.position`,
@@ -134,7 +154,7 @@ export class SqliteReadStore implements ReadStore {
     }
     // The token check and the write in one IMMEDIATE transaction: it holds the file's write
     // lock, so no other process can take the lease over in between.
-    const tokenOf = this.db.prepare<[string], { token: number }>('SELECT token FROM leases WHERE name = ?');
+    const tokenOf = this.statement<[string], { token: number }>('SELECT token FROM leases WHERE name = ?');
     const fenced = this.db.transaction(() => {
       if (tokenOf.get(projection)?.token !== fence) return false;
       save.run(projection, position);
@@ -145,8 +165,8 @@ export class SqliteReadStore implements ReadStore {
 
   async resetCheckpoint(projection: string, position: number): Promise<void> {
     this.guard(() =>
-      this.db
-        .prepare(
+      this
+        .statement(
           `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
            ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
         )
@@ -157,32 +177,32 @@ export class SqliteReadStore implements ReadStore {
   async acquireLease(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<Lease | null> {
     const expiresAt = now + ttlMs;
     const acquire = this.db.transaction((): Lease | null => {
-      const stored = this.db
-        .prepare<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?')
+      const stored = this
+        .statement<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?')
         .get(name);
       if (stored === undefined) {
-        this.db.prepare('INSERT INTO leases (name, owner, token, expires_at) VALUES (?, ?, 1, ?)').run(name, owner, expiresAt);
+        this.statement('INSERT INTO leases (name, owner, token, expires_at) VALUES (?, ?, 1, ?)').run(name, owner, expiresAt);
         return { name, owner, token: 1, expiresAt };
       }
       if (stored.owner === owner) {
-        this.db.prepare('UPDATE leases SET expires_at = ? WHERE name = ?').run(expiresAt, name);
+        this.statement('UPDATE leases SET expires_at = ? WHERE name = ?').run(expiresAt, name);
         return { name, owner, token: stored.token, expiresAt };
       }
       if (stored.owner !== null && stored.expires_at > now) return null;
       const token = stored.token + 1;
-      this.db.prepare('UPDATE leases SET owner = ?, token = ?, expires_at = ? WHERE name = ?').run(owner, token, expiresAt, name);
+      this.statement('UPDATE leases SET owner = ?, token = ?, expires_at = ? WHERE name = ?').run(owner, token, expiresAt, name);
       return { name, owner, token, expiresAt };
     });
     return this.guard(() => acquire.immediate());
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    this.guard(() => this.db.prepare('UPDATE leases SET owner = NULL, expires_at = 0 WHERE name = ? AND owner = ?').run(name, owner));
+    this.guard(() => this.statement('UPDATE leases SET owner = NULL, expires_at = 0 WHERE name = ? AND owner = ?').run(name, owner));
   }
 
   async getLease(name: string): Promise<StoredLease | null> {
     const row = this.guard(() =>
-      this.db.prepare<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name),
+      this.statement<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name),
     );
     return row ? { name: row.name, owner: row.owner, token: row.token, expiresAt: row.expires_at } : null;
   }
