@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { isISO31661Alpha2 } from 'class-validator';
 import { InvalidApiKeys, parseApiKeys, type ApiKey } from '../access/api-keys.js';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
+import { CRASH_POINTS, type CrashPoint } from '../platform/crash-point.js';
 
 /** The ledger's configuration, parsed once from the environment (api.md's table). */
 export interface LedgerConfig {
@@ -40,6 +41,8 @@ export interface LedgerConfig {
   readonly requestTimeoutMs: number;
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
+  /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
+  readonly testCrashAt: CrashPoint | undefined;
 }
 
 /** pino's level names, most severe first. */
@@ -81,6 +84,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   rateLimit: integer(env, 'LEDGER_RATE_LIMIT', 60_000, 0, 100_000_000),
   requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
   corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
+  testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
 });
 
 /**
@@ -95,6 +99,13 @@ export const decodeMasterKey = (raw: string): Buffer | null => {
   const key = Buffer.from(standard, 'base64');
   // The 43rd character carries 2 spare bits: a non-canonical spelling is a typo, not a key.
   return key.length === 32 && key.toString('base64').slice(0, 43) === standard ? key : null;
+};
+
+/** The crash tests' hook (src/platform/crash-point.ts): a server that kills itself has no place in production. */
+const crashPointOf = (env: Env, name: string): CrashPoint | undefined => {
+  if (text(env, name) === undefined) return undefined;
+  if (isProduction(env)) throw new ConfigError(name, 'is a test hook and cannot be set when NODE_ENV=production');
+  return oneOf(env, name, CRASH_POINTS, CRASH_POINTS[0]);
 };
 
 const isProduction = (env: Env): boolean => text(env, 'NODE_ENV') === 'production';
