@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { isISO31661Alpha2 } from 'class-validator';
 import { InvalidApiKeys, parseApiKeys, type ApiKey } from '../access/api-keys.js';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
+import { CRASH_POINTS, type CrashPoint } from '../platform/crash-point.js';
 
 /** The ledger's configuration, parsed once from the environment (api.md's table). */
 export interface LedgerConfig {
@@ -42,6 +43,10 @@ export interface LedgerConfig {
   readonly corsOrigins: readonly string[];
   /** Most writes one embedded-store transaction carries (docs/performance.md); 1: one commit per write. */
   readonly groupCommitMaxBatch: number;
+  /** How long a projection's lease lasts unless renewed: how long a crashed instance's projections wait to be taken over. */
+  readonly projectionLeaseTtlMs: number;
+  /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
+  readonly testCrashAt: CrashPoint | undefined;
 }
 
 /** pino's level names, most severe first. */
@@ -84,6 +89,8 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
   corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
   groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
+  projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
+  testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
 });
 
 /**
@@ -98,6 +105,13 @@ export const decodeMasterKey = (raw: string): Buffer | null => {
   const key = Buffer.from(standard, 'base64');
   // The 43rd character carries 2 spare bits: a non-canonical spelling is a typo, not a key.
   return key.length === 32 && key.toString('base64').slice(0, 43) === standard ? key : null;
+};
+
+/** The crash tests' hook (src/platform/crash-point.ts): a server that kills itself has no place in production. */
+const crashPointOf = (env: Env, name: string): CrashPoint | undefined => {
+  if (text(env, name) === undefined) return undefined;
+  if (isProduction(env)) throw new ConfigError(name, 'is a test hook and cannot be set when NODE_ENV=production');
+  return oneOf(env, name, CRASH_POINTS, CRASH_POINTS[0]);
 };
 
 const isProduction = (env: Env): boolean => text(env, 'NODE_ENV') === 'production';

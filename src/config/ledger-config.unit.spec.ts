@@ -28,6 +28,8 @@ describe('configuration from the environment', () => {
       requestTimeoutMs: 30000,
       corsOrigins: [],
       groupCommitMaxBatch: 256,
+      projectionLeaseTtlMs: 10000,
+      testCrashAt: undefined,
     });
   });
 
@@ -64,6 +66,14 @@ describe('configuration from the environment', () => {
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
       groupCommitMaxBatch: 1,
     });
+  });
+
+  it('reads the crash tests\' LEDGER_TEST_CRASH_AT, refuses an unknown point, and refuses it in production', () => {
+    expect(parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write' }).testCrashAt).toBe('projection-after-write');
+    expect(() => parseConfig({ LEDGER_TEST_CRASH_AT: 'somewhere' })).toThrow(/LEDGER_TEST_CRASH_AT: must be one of projection-after-write/);
+    expect(() => parseConfig({ NODE_ENV: 'production', LEDGER_MASTER_KEY: '5'.repeat(64), LEDGER_API_KEYS: ADMIN_KEYS, LEDGER_TEST_CRASH_AT: 'projection-after-write' })).toThrow(
+      /LEDGER_TEST_CRASH_AT: is a test hook/,
+    );
   });
 
   it('reads LEDGER_GRIEVANCE_DAYS at its bounds, and a blank value as unset (one calendar month)', () => {

@@ -7,7 +7,8 @@ import { HealthController } from './health/health.controller.js';
 import { PoliciesController } from './policy-register/policies.controller.js';
 import { ReConsentController } from './re-consent/re-consent.controller.js';
 import { ProcessingRecordController } from './processing-record/processing-record.controller.js';
-import { ProjectionRunner } from './runner/projection-runner.js';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
+import { PROJECTION_RUNNER_OPTIONS, ProjectionRunner, type ProjectionRunnerOptions } from './runner/projection-runner.js';
 import { ReadFreshness } from './shared/read-freshness.js';
 import { SubjectHistoryController } from './subject-history/subject-history.controller.js';
 import { SubjectStatusController } from './subject-status/subject-status.controller.js';
@@ -27,7 +28,15 @@ import { TransferRegisterController } from './transfer-register/transfer-registe
     ReConsentController,
     ProcessingRecordController,
   ],
-  providers: [ProjectionRunner, ReadFreshness],
+  providers: [
+    ProjectionRunner,
+    ReadFreshness,
+    {
+      provide: PROJECTION_RUNNER_OPTIONS,
+      inject: [LEDGER_CONFIG],
+      useFactory: (config: LedgerConfig): ProjectionRunnerOptions => ({ leaseTtlMs: config.projectionLeaseTtlMs }),
+    },
+  ],
   // The runner for the readiness probe and the projection gauges (src/observability).
   exports: [ReadFreshness, ProjectionRunner],
 })

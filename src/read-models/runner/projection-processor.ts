@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
+import { crashPoint } from '../../platform/crash-point.js';
 
 /** An event that a projection's own code could not apply: retrying will not help. */
 export class ProjectionEventError extends Error {
@@ -59,6 +60,7 @@ export const applyBatch = async (
     changed.set(id, document);
   }
   await store.putMany(collection, [...changed.values()]);
+  if (changed.size > 0) crashPoint('projection-after-write');
   const last = events.at(-1);
   if (last) await store.saveCheckpoint(projection.name, last.globalPosition, fence);
 };
