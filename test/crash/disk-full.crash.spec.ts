@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { mongoFor, newDataDir, removeDataDir } from '../support/ledger-app.js';
-import { limitFileSize, spawnLedger, type LedgerProcess } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, type SentCommand } from '../support/crash-checks.js';
-import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
-
-const commandsFor = (tenant: string, subjects: number): SentCommand[] =>
-  Array.from({ length: subjects }, () => subjectPath(tenant, newSubject())).flatMap((path): SentCommand[] => [
-    { key: randomUUID(), path: `${path}/consents`, body: consentBody(), eventTypes: ['consent-given'] },
-    { key: randomUUID(), path: `${path}/transfers`, body: transferBody({ legalBasis: 'contract' }), eventTypes: ['data-transferred'] },
-  ]);
-
-const send = async (ledger: LedgerProcess, commands: readonly SentCommand[]) => {
-  for (const command of commands) command.answer = await ledger.post(command.path, command.body, { 'idempotency-key': command.key });
-};
+import { limitFileSize, spawnLedger } from '../support/ledger-process.js';
+import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, consentAndTransferCommands, sendInOrder } from '../support/crash-checks.js';
+import { newTenant } from '../support/requests.js';
 
 /**
  * The data directory's disk refuses writes: the child's RLIMIT_FSIZE is set to 0 with prlimit,
@@ -34,13 +23,13 @@ describe('the data directory refuses writes (disk full)', () => {
     const ledger = await spawnLedger({ dataDir });
     cleanup.push(() => ledger.kill());
 
-    const before = commandsFor(tenant, 3);
-    await send(ledger, before);
+    const before = consentAndTransferCommands(tenant, 3);
+    await sendInOrder(ledger, before);
     expect(before.map((c) => c.answer?.status)).toEqual(before.map(() => 201));
 
     limitFileSize(ledger.pid, 0);
-    const during = commandsFor(tenant, 3);
-    await send(ledger, during);
+    const during = consentAndTransferCommands(tenant, 3);
+    await sendInOrder(ledger, during);
     for (const command of during) {
       expect({ status: command.answer?.status, type: command.answer?.headers.get('content-type')?.split(';')[0], code: command.answer?.body?.code }).toEqual({
         status: 503,
@@ -55,8 +44,8 @@ describe('the data directory refuses writes (disk full)', () => {
     limitFileSize(ledger.pid, 'unlimited');
     // The same requests again (same keys) now succeed, and new ones too.
     const retried = during.map((c) => ({ ...c, answer: undefined }));
-    const after = commandsFor(tenant, 3);
-    await send(ledger, [...retried, ...after]);
+    const after = consentAndTransferCommands(tenant, 3);
+    await sendInOrder(ledger, [...retried, ...after]);
     expect([...retried, ...after].map((c) => c.answer?.status)).toEqual([...retried, ...after].map(() => 201));
     await caughtUpProcess(ledger);
     await ledger.stop();

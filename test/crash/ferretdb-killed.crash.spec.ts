@@ -6,9 +6,9 @@ import { connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { newDataDir, removeDataDir } from '../support/ledger-app.js';
-import { spawnLedger, type LedgerProcess } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, type SentCommand } from '../support/crash-checks.js';
-import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
+import { spawnLedger } from '../support/ledger-process.js';
+import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, consentAndTransferCommands, sendInOrder, type SentCommand } from '../support/crash-checks.js';
+import { newTenant, subjectPath } from '../support/requests.js';
 
 /**
  * Kills the MongoDB read store (FerretDB, the same server .ci/run uses) under a running ledger.
@@ -64,16 +64,6 @@ const killHard = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-const commandsFor = (tenant: string, subjects: number): SentCommand[] =>
-  Array.from({ length: subjects }, () => subjectPath(tenant, newSubject())).flatMap((path): SentCommand[] => [
-    { key: randomUUID(), path: `${path}/consents`, body: consentBody(), eventTypes: ['consent-given'] },
-    { key: randomUUID(), path: `${path}/transfers`, body: transferBody({ legalBasis: 'contract' }), eventTypes: ['data-transferred'] },
-  ]);
-
-const send = async (ledger: LedgerProcess, commands: readonly SentCommand[]) => {
-  for (const command of commands) command.answer = await ledger.post(command.path, command.body, { 'idempotency-key': command.key });
-};
-
 if (available) {
   describe('the MongoDB read store (FerretDB) killed under a running ledger', () => {
     const cleanup: (() => Promise<void> | void)[] = [];
@@ -93,8 +83,8 @@ if (available) {
       cleanup.push(() => ledger.kill());
       const tenant = newTenant();
 
-      const before = commandsFor(tenant, 3);
-      await send(ledger, before);
+      const before = consentAndTransferCommands(tenant, 3);
+      await sendInOrder(ledger, before);
       expect(before.map((c) => c.answer?.status)).toEqual(before.map(() => 201));
       await caughtUpProcess(ledger);
 
@@ -107,21 +97,21 @@ if (available) {
       expect(Date.now() - started).toBeLessThan(10_000);
       // Commands: the idempotency records and the subjects' data keys live in MongoDB too, so a
       // command answers 503 rather than write events it could not answer for (docs/operations.md).
-      const during = commandsFor(tenant, 2);
-      await send(ledger, during);
+      const during = consentAndTransferCommands(tenant, 2);
+      await sendInOrder(ledger, during);
       expect(during.map((c) => [c.answer?.status, c.answer?.body?.code])).toEqual(during.map(() => [503, 'store-unavailable']));
 
       ferret = await startFerretDb(ferretDir, port);
       // Once it is back: the same requests succeed, new ones too, and projections catch up.
       const retried: SentCommand[] = during.map((c) => ({ ...c, answer: undefined }));
-      const after = commandsFor(tenant, 2);
+      const after = consentAndTransferCommands(tenant, 2);
       const deadline = Date.now() + 15_000;
-      await send(ledger, retried.slice(0, 1));
+      await sendInOrder(ledger, retried.slice(0, 1));
       while (retried[0]!.answer?.status === 503 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
-        await send(ledger, retried.slice(0, 1));
+        await sendInOrder(ledger, retried.slice(0, 1));
       }
-      await send(ledger, [...retried.slice(1), ...after]);
+      await sendInOrder(ledger, [...retried.slice(1), ...after]);
       expect([...retried, ...after].map((c) => c.answer?.status)).toEqual([...retried, ...after].map(() => 201));
       await caughtUpProcess(ledger);
       await ledger.stop();

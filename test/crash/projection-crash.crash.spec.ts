@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { PROJECTIONS } from '../../src/read-models/projections.js';
 import { mongoFor, newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { LedgerExitedError, spawnLedger, type LedgerProcess } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, withStores, type SentCommand } from '../support/crash-checks.js';
+import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, withStores, sendChains, type SentCommand } from '../support/crash-checks.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
 const CRASHES = 3;
@@ -20,19 +20,6 @@ const commandsFor = (tenant: string, subjects: number): SentCommand[][] =>
     ];
   });
 
-/** Each subject's commands in order, all subjects at once; a dead connection ends that subject's chain. */
-const sendChains = async (ledger: LedgerProcess, chains: readonly SentCommand[][]) =>
-  Promise.all(
-    chains.map(async (chain) => {
-      for (const command of chain) {
-        try {
-          command.answer = await ledger.post(command.path, command.body, { 'idempotency-key': command.key });
-        } catch {
-          return;
-        }
-      }
-    }),
-  );
 
 describe('kill -9 of the projection runner between a read-model write and its checkpoint', () => {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -10,7 +10,7 @@ import type { ReadStore } from '../../src/read-store/read-store.port.js';
 import { openEventStore, openReadStore } from '../../src/stores/open-stores.js';
 import { newDataDir, removeDataDir, type HttpAnswer } from './ledger-app.js';
 import { CRASH_MASTER_KEY, type LedgerProcess } from './ledger-process.js';
-import { consentBody, subjectPath, transferBody } from './requests.js';
+import { consentBody, newSubject, subjectPath, transferBody } from './requests.js';
 
 /** One command of a burst: what was sent and what came back (undefined: the connection died). */
 export interface SentCommand {
@@ -161,4 +161,16 @@ export const caughtUpProcess = async (ledger: LedgerProcess, timeoutMs = 20_000)
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`read models did not catch up within ${timeoutMs} ms: ${last}`);
+};
+
+/** Per subject a consent and a contract transfer, each with its own Idempotency-Key. */
+export const consentAndTransferCommands = (tenant: string, subjects: number): SentCommand[] =>
+  Array.from({ length: subjects }, () => subjectPath(tenant, newSubject())).flatMap((path): SentCommand[] => [
+    { key: randomUUID(), path: `${path}/consents`, body: consentBody(), eventTypes: ['consent-given'] },
+    { key: randomUUID(), path: `${path}/transfers`, body: transferBody({ legalBasis: 'contract' }), eventTypes: ['data-transferred'] },
+  ]);
+
+/** Sends the commands one after another, recording each answer. */
+export const sendInOrder = async (ledger: LedgerProcess, commands: readonly SentCommand[]): Promise<void> => {
+  for (const command of commands) command.answer = await ledger.post(command.path, command.body, { 'idempotency-key': command.key });
 };
