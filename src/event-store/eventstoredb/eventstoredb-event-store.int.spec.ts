@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { eventStoreContract } from '../../../test/contract/event-store.contract.js';
 import { EsdbProtocolTestServer } from '../../../test/esdb/esdb-protocol-test-server.js';
 import { StoreUnavailableError, type EventStore, type NewEvent, type StoredEvent } from '../event-store.port.js';
-import { EventStoreDbEventStore, openEventStoreDb } from './eventstoredb-event-store.js';
+import { type EventStoreDbEventStore, openEventStoreDb } from './eventstoredb-event-store.js';
 
 const servers: Record<string, EsdbProtocolTestServer> = {
   Append: new EsdbProtocolTestServer({ batchAppend: false }),

@@ -58,7 +58,7 @@ export class ReadinessIndicators {
       return await query;
     } catch (error) {
       this.logger.warn(`readiness: the ${store} did not answer: ${error instanceof Error ? error.message : String(error)}`);
-      throw new Error(`the ${store} did not answer`);
+      throw new Error(`the ${store} did not answer`, { cause: error });
     }
   }
 }
