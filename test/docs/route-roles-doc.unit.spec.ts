@@ -30,3 +30,20 @@ describe('docs/security.md route table', () => {
     expect(documentedRows().filter((row) => !inCode.has(row))).toEqual([]);
   });
 });
+
+/** Routes named in README's API overview table: `| \`METHOD /path\` | ...`. */
+const readmeRoutes = (): Set<string> => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((part) => part.startsWith('API overview')) ?? '';
+  return new Set(
+    [...section.matchAll(/^\|\s*`(GET|POST) (\/[^`\s]*)`/gm)].map(([, method, path]) => `${method} ${path!.split('?')[0]!.replace(/\{([A-Za-z]+)\}/g, ':$1')}`),
+  );
+};
+
+describe("README's API overview", () => {
+  it('lists every route of the access table', () => {
+    const listed = readmeRoutes();
+    expect(ROUTE_ACCESS.map((r) => `${r.method} ${r.url}`).filter((route) => !listed.has(route))).toEqual([]);
+  });
+});
+
