@@ -111,6 +111,9 @@ describe('markdown references (the checker itself)', () => {
       { line: 5, problem: 'table row with no header row above it' },
     ]);
     expect(structuralProblems('| a |\n|---|\n\n```\n| not a table |\n```\n')).toEqual([]);
+    expect(structuralProblems('```json\n{}\n\n## Next\n\n```json\n{}\n```\n')).toEqual([
+      { line: 1, problem: 'fenced code block not closed before the one opened at line 6' },
+    ]);
   });
 });
 

@@ -139,6 +139,9 @@ export const structuralProblems = (markdown: string): { line: number; problem: s
       }
     } else if (marker && marker[0] === fence.marker[0] && marker.length >= fence.marker.length && text.trim() === marker) {
       fence = null;
+    } else if (marker && /^\s{0,3}(`{3,}|~{3,})\w/.test(text)) {
+      // Inside a block, an opener with a language is text: the block above was never closed.
+      problems.push({ line: fence.line, problem: `fenced code block not closed before the one opened at line ${index + 1}` });
     }
   });
   if (fence !== null) problems.push({ line: (fence as { line: number }).line, problem: 'fenced code block never closed' });
