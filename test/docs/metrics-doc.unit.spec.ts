@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { REPO_ROOT } from '../support/domain-event-fields.js';
+import { domainCommandTypes, REPO_ROOT } from '../support/domain-event-fields.js';
 
 const METRICS_DIR = join(REPO_ROOT, 'src', 'observability', 'metrics');
 
@@ -25,3 +25,16 @@ describe('docs/operations.md metrics table', () => {
     expect(documented()).toEqual(registered());
   });
 });
+
+describe('the ledger_commands_total row of docs/operations.md', () => {
+  const row = readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8').split('\n').find((line) => line.startsWith('| `ledger_commands_total`')) ?? '';
+
+  it('finds the command types in the domain', () => {
+    expect(domainCommandTypes()).toEqual(expect.arrayContaining(['give-consent', 'lodge-grievance', 'publish-policy']));
+  });
+
+  it('names every command type, the values of its `command` label', () => {
+    expect(domainCommandTypes().filter((type) => !row.includes(`\`${type}\``))).toEqual([]);
+  });
+});
+

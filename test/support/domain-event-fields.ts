@@ -19,10 +19,11 @@ export interface DomainEvent {
 
 export const REPO_ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
 
-const eventFiles = (dir: string): string[] =>
+const filesEnding = (dir: string, suffix: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? eventFiles(join(dir, entry.name)) : entry.name.endsWith('.events.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? filesEnding(join(dir, entry.name), suffix) : entry.name.endsWith(suffix) ? [join(dir, entry.name)] : [],
   );
+const eventFiles = (dir: string): string[] => filesEnding(dir, '.events.ts');
 
 const isPlainObject = (type: ts.Type, checker: ts.TypeChecker): boolean =>
   (type.flags & ts.TypeFlags.Object) !== 0 && !checker.isArrayType(type) && !checker.isTupleType(type) && type.getCallSignatures().length === 0;
@@ -71,4 +72,29 @@ export const domainEvents = (): DomainEvent[] => {
   }
   cached = [...events.values()];
   return cached;
+};
+
+/**
+ * Every command type the domain declares: the string-literal `type` of each type in
+ * `src/domain/**\/*.commands.ts` (the value the metrics label `command` carries).
+ */
+export const domainCommandTypes = (): string[] => {
+  const files = filesEnding(join(REPO_ROOT, 'src', 'domain'), '.commands.ts');
+  const program = ts.createProgram(files, { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
+  const checker = program.getTypeChecker();
+  const types = new Set<string>();
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    if (!source) throw new Error(`not compiled: ${file}`);
+    ts.forEachChild(source, (node) => {
+      if (!ts.isTypeAliasDeclaration(node) && !ts.isInterfaceDeclaration(node)) return;
+      const type = checker.getTypeAtLocation(node.name);
+      if (type.isUnion()) return;
+      const typeProperty = type.getProperty('type');
+      if (!typeProperty) return;
+      const literal = checker.getTypeOfSymbolAtLocation(typeProperty, node);
+      if (literal.isStringLiteral()) types.add(literal.value);
+    });
+  }
+  return [...types].sort();
 };
