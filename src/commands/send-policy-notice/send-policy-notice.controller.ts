@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommand } from '../../http/openapi/api-responses.js';
 import { PolicyParams } from '../../http/policy-params.dto.js';
 import { PolicyCommandDispatcher } from '../policy/policy-command.dispatcher.js';
-import { PolicyCommandAnswerDto } from '../shared/command-answer.dto.js';
+import { PolicyCommandAnswerDto } from '../../http/openapi/command-answer.dto.js';
 import { SendPolicyNoticeDto } from './send-policy-notice.dto.js';
 
 @ApiTags('commands')
