@@ -275,7 +275,7 @@ const script = (s: number, share: number): Command[] => {
   return commands;
 };
 
-/** The envelope `toNewEvents` puts around decided facts (src/commands/shared/event-envelopes.ts). */
+/** The envelope `toNewEvents` puts around decided facts (src/commands/write-path/event-envelopes.ts). */
 const envelope = (
   type: string,
   occurredAt: string,

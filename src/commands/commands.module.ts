@@ -12,11 +12,11 @@ import { PolicyCommandDispatcher } from './policy/policy-command.dispatcher.js';
 import { PolicyCommandHandler } from './policy/policy-command.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
 import { SendPolicyNoticeController } from './send-policy-notice/send-policy-notice.controller.js';
-import { CommandRequestFactory } from './shared/command-request.factory.js';
+import { CommandRequestFactory } from './request-context/command-request.factory.js';
 import { SubjectCommandDispatcher } from './shared/subject-command.dispatcher.js';
-import { SubjectCommandExecutor } from './shared/subject-command-executor.js';
+import { SubjectCommandExecutor } from './subject-write-path/subject-command-executor.js';
 import { SubjectCommandHandler } from './shared/subject-command.handler.js';
-import { StreamCommandExecutor } from './shared/stream-command-executor.js';
+import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
 import { WithdrawConsentController } from './withdraw-consent/withdraw-consent.controller.js';
 
 @Module({

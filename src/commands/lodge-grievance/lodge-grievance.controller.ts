@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommand } from '../../http/openapi/api-responses.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
-import { callerInstant } from '../shared/caller-instant.js';
+import { callerInstant } from '../request-context/caller-instant.js';
 import { SubjectCommandDispatcher } from '../shared/subject-command.dispatcher.js';
 import { LodgeGrievanceDto } from './lodge-grievance.dto.js';
 

@@ -6,10 +6,10 @@ import { policyNoticeStreamId, policyStreamId } from '../../domain/stream-id.js'
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { policyEventsOf } from '../../event-store/policy-stream.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
-import type { CommandContext } from '../shared/command-context.js';
-import type { CommandOutcome, WrittenEvent } from '../shared/command-outcome.js';
-import { toNewEvents } from '../shared/event-envelopes.js';
-import { StreamCommandExecutor, writtenEvent } from '../shared/stream-command-executor.js';
+import type { CommandContext } from '../request-context/command-context.js';
+import type { CommandOutcome, WrittenEvent } from '../write-path/command-outcome.js';
+import { toNewEvents } from '../write-path/event-envelopes.js';
+import { StreamCommandExecutor, writtenEvent } from '../write-path/stream-command-executor.js';
 
 export interface PolicyCommandRequest extends CommandContext {
   readonly command: PolicyCommand;

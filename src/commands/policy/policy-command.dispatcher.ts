@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
 import type { TenantParams } from '../../http/subject-params.dto.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
-import { CommandRequestFactory } from '../shared/command-request.factory.js';
+import { CommandRequestFactory } from '../request-context/command-request.factory.js';
 import type { PolicyCommandBody } from './policy-command-executor.js';
 import { PolicyCommandMessage } from './policy-command.message.js';
 

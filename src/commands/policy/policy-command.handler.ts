@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandOutcome } from '../shared/command-outcome.js';
+import type { CommandOutcome } from '../write-path/command-outcome.js';
 import { PolicyCommandExecutor, type PolicyCommandBody } from './policy-command-executor.js';
 import { PolicyCommandMessage } from './policy-command.message.js';
 

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOutcome } from '../shared/command-outcome.js';
+import type { CommandOutcome } from '../write-path/command-outcome.js';
 import type { PolicyCommandBody, PolicyCommandRequest } from './policy-command-executor.js';
 
 /** The bus envelope of every policy command; the executor holds the write path. */

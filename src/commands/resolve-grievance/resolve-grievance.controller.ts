@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommand } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
-import { callerInstant } from '../shared/caller-instant.js';
+import { callerInstant } from '../request-context/caller-instant.js';
 import { SubjectCommandDispatcher } from '../shared/subject-command.dispatcher.js';
 import { GrievanceParams, ResolveGrievanceDto } from './resolve-grievance.dto.js';
 

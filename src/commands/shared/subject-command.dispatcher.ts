@@ -4,8 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import type { SubjectParams } from '../../http/subject-params.dto.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
-import { CommandRequestFactory } from './command-request.factory.js';
-import type { CommandOutcome } from './command-outcome.js';
+import { CommandRequestFactory } from '../request-context/command-request.factory.js';
+import type { CommandOutcome } from '../write-path/command-outcome.js';
 import { SubjectCommandMessage } from './subject-command.message.js';
 
 /** What every command controller does once its DTO is valid: build, dispatch, answer. */

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandOutcome } from './command-outcome.js';
-import { SubjectCommandExecutor } from './subject-command-executor.js';
+import type { CommandOutcome } from '../write-path/command-outcome.js';
+import { SubjectCommandExecutor } from '../subject-write-path/subject-command-executor.js';
 import { SubjectCommandMessage } from './subject-command.message.js';
 
 @CommandHandler(SubjectCommandMessage)

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandOutcome } from './command-outcome.js';
-import type { SubjectCommandRequest } from './subject-command-executor.js';
+import type { CommandOutcome } from '../write-path/command-outcome.js';
+import type { SubjectCommandRequest } from '../subject-write-path/subject-command-executor.js';
 
 /** The bus envelope of every subject command; the executor holds the write path. */
 export class SubjectCommandMessage extends Command<CommandOutcome> {

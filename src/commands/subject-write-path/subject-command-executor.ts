@@ -13,12 +13,12 @@ import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idem
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
 import { PersonalData } from '../../privacy/personal-data.js';
-import type { CommandContext } from './command-context.js';
-import { createdIds, type CommandOutcome } from './command-outcome.js';
-import { toNewEvents } from './event-envelopes.js';
-import { StreamCommandExecutor, writtenEvent } from './stream-command-executor.js';
+import type { CommandContext } from '../request-context/command-context.js';
+import { createdIds, type CommandOutcome } from '../write-path/command-outcome.js';
+import { toNewEvents } from '../write-path/event-envelopes.js';
+import { StreamCommandExecutor, writtenEvent } from '../write-path/stream-command-executor.js';
 
-export { MAX_CONFLICT_ATTEMPTS } from './stream-command-executor.js';
+export { MAX_CONFLICT_ATTEMPTS } from '../write-path/stream-command-executor.js';
 
 export interface SubjectCommandRequest extends CommandContext {
   readonly subjectId: string;

@@ -11,7 +11,7 @@ import type { SubjectParams, TenantParams } from '../../http/subject-params.dto.
 import type { PolicyCommandRequest } from '../policy/policy-command-executor.js';
 import type { CommandContext } from './command-context.js';
 import { deriveKey, MASTER_KEY, type MasterKey } from '../../privacy/master-key.js';
-import type { SubjectCommandRequest } from './subject-command-executor.js';
+import type { SubjectCommandRequest } from '../subject-write-path/subject-command-executor.js';
 
 /** How far ahead of our clock a caller's `occurredAt` may be (clock skew), per api.md. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;

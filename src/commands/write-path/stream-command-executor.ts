@@ -11,7 +11,7 @@ import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
-import type { IdempotencyClaim } from './command-context.js';
+import type { IdempotencyClaim } from '../request-context/command-context.js';
 import type { CommandOutcome, WrittenEvent } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
