@@ -8,10 +8,8 @@ import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
 import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
 import type { SubjectParams, TenantParams } from '../../http/subject-params.dto.js';
-import type { PolicyCommandRequest } from '../policy/policy-command-executor.js';
-import type { CommandContext } from './command-context.js';
 import { deriveKey, MASTER_KEY, type MasterKey } from '../../privacy/master-key.js';
-import type { SubjectCommandRequest } from './subject-command-executor.js';
+import type { CommandContext, PolicyCommandRequest, SubjectCommandRequest } from './command-context.js';
 
 /** How far ahead of our clock a caller's `occurredAt` may be (clock skew), per api.md. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -19,7 +17,7 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 const HEADER_TOKEN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Turns a validated HTTP request into the executor's request: who is asking, the
+ * Turns a validated HTTP request into a command's request: who is asking, the
  * correlation id, the idempotency key with the request's fingerprint, and the checks on
  * `occurredAt` that need the clock.
  */
@@ -35,24 +33,24 @@ export class CommandRequestFactory {
     this.fingerprintKey = deriveKey(masterKey, 'idempotency fingerprint');
   }
 
-  build(
+  build<Command extends SubjectCommand>(
     params: SubjectParams,
     request: FastifyRequest,
-    command: SubjectCommand,
+    command: Command,
     occurredAt: string | undefined,
-  ): SubjectCommandRequest {
+  ): SubjectCommandRequest<Command> {
     return { ...this.context(params.tenantId, request, occurredAt), subjectId: params.subjectId, command };
   }
 
   /** The same for a command about the tenant itself (its policy versions and notices). */
-  buildPolicy(
+  buildPolicy<Command extends PolicyCommand>(
     params: TenantParams,
     request: FastifyRequest,
-    command: PolicyCommand,
+    command: Command,
     occurredAt: string | undefined,
     /** The body field the time came in (a notice's `sentAt`), named by a refusal. */
     occurredAtField = 'occurredAt',
-  ): PolicyCommandRequest {
+  ): PolicyCommandRequest<Command> {
     return { ...this.context(params.tenantId, request, occurredAt, occurredAtField), command };
   }
 

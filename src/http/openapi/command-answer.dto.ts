@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-/** The OpenAPI description of a command's answer (command-outcome.ts holds the types the code uses). */
+/** The OpenAPI description of a command's answer (src/commands/write-path/command-outcome.ts holds the types the code uses). */
 @ApiSchema({ name: 'WrittenEvent' })
 export class WrittenEventDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,3 +1,6 @@
+import type { PolicyCommand } from '../../domain/policy/policy.commands.js';
+import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
+
 /** What every command request carries besides the command itself (built by CommandRequestFactory). */
 export interface CommandContext {
   /** One id per HTTP request: the causation id of the first event it writes. */
@@ -14,4 +17,15 @@ export interface CommandContext {
 export interface IdempotencyClaim {
   readonly key: string;
   readonly fingerprint: string;
+}
+
+/** A command about one data subject, with its context. */
+export interface SubjectCommandRequest<Command extends SubjectCommand = SubjectCommand> extends CommandContext {
+  readonly subjectId: string;
+  readonly command: Command;
+}
+
+/** A command about the tenant itself (its policy versions and notices), with its context. */
+export interface PolicyCommandRequest<Command extends PolicyCommand = PolicyCommand> extends CommandContext {
+  readonly command: Command;
 }

@@ -22,7 +22,9 @@ import { PersonalData } from '../../privacy/personal-data.js';
 import { openSqliteSubjectKeyStore } from '../../privacy/sqlite-subject-key-store.js';
 import { subjectKeyId, type SubjectKeyStore } from '../../privacy/subject-key-store.port.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
-import { MAX_CONFLICT_ATTEMPTS, SubjectCommandExecutor, type SubjectCommandRequest } from './subject-command-executor.js';
+import type { SubjectCommandRequest } from '../request-context/command-context.js';
+import { MAX_CONFLICT_ATTEMPTS, StreamCommandExecutor } from '../write-path/stream-command-executor.js';
+import { SubjectWritePath } from './subject-write-path.js';
 
 /**
  * A real SQLite store with another writer slipping in: before each of the first
@@ -53,15 +55,9 @@ const executorWith = (store: EventStore, keys: SubjectKeyStore = keyStoreIn(mkdt
   const dir = mkdtempSync(join(tmpdir(), 'ledger-exec-idem-'));
   const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
   const personalData = new PersonalData(keys, masterKeyFrom(randomBytes(32), 'test'), clock);
-  const executor = new SubjectCommandExecutor(
-    store,
-    new SqliteIdempotencyStore(openSqliteFile(join(dir, 'idempotency.sqlite'))),
-    clock,
-    uuidV7Generator,
-    parseConfig(env),
-    personalData,
-  );
-  return { execute: (request: SubjectCommandRequest) => executor.execute(request), personalData, keys };
+  const streams = new StreamCommandExecutor(store, new SqliteIdempotencyStore(openSqliteFile(join(dir, 'idempotency.sqlite'))), clock);
+  const subjects = new SubjectWritePath(store, uuidV7Generator, parseConfig(env), personalData);
+  return { execute: (request: SubjectCommandRequest) => streams.execute(subjects.write(request)), personalData, keys };
 };
 
 const aRequest = (subjectId: string, command: SubjectCommand): SubjectCommandRequest => ({

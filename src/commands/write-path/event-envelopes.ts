@@ -1,6 +1,6 @@
 import type { NewEvent } from '../../event-store/event-store.port.js';
 import type { IdGenerator } from '../../platform/ids.js';
-import type { CommandContext } from './command-context.js';
+import type { CommandContext } from '../request-context/command-context.js';
 
 /** A decided fact, as every decider returns it. */
 export interface DecidedFact {

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerError } from '../../domain/ledger-error.js';
-import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import { decide } from '../../domain/subject/subject.decide.js';
 import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
 import { foldSubject, type SubjectState } from '../../domain/subject/subject.state.js';
@@ -9,50 +8,34 @@ import { subjectStreamId } from '../../domain/stream-id.js';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
 import { EVENT_STORE, type EventStore, type NewEvent, type StoredEvent } from '../../event-store/event-store.port.js';
 import { readPolicyState } from '../../event-store/policy-stream.js';
-import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
-import { CLOCK, type Clock } from '../../platform/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
 import { PersonalData } from '../../privacy/personal-data.js';
-import type { CommandContext } from './command-context.js';
-import { createdIds, type CommandOutcome } from './command-outcome.js';
-import { toNewEvents } from './event-envelopes.js';
-import { StreamCommandExecutor, writtenEvent } from './stream-command-executor.js';
-
-export { MAX_CONFLICT_ATTEMPTS } from './stream-command-executor.js';
-
-export interface SubjectCommandRequest extends CommandContext {
-  readonly subjectId: string;
-  readonly command: SubjectCommand;
-}
+import type { SubjectCommandRequest } from '../request-context/command-context.js';
+import type { SubjectCommandBody } from '../write-path/command-outcome.js';
+import { toNewEvents } from '../write-path/event-envelopes.js';
+import { writtenEvent, type StreamWrite } from '../write-path/stream-command-executor.js';
 
 /**
- * The write path of subject commands: the generic stream write path (load, fold, decide,
- * append with the expected revision, retry on conflict, Idempotency-Key) over the
- * subject's stream and the subject decider, with the subject's personal data sealed
- * before the events are hashed and its key destroyed when its erasure completes.
+ * What every subject command adds to the generic stream write path (StreamCommandExecutor,
+ * which each handler calls with `write(request)`): the subject's stream, folded and decided
+ * on by the subject decider, with the subject's personal data sealed before the events are
+ * hashed and its key destroyed when its erasure completes.
  */
 @Injectable()
-export class SubjectCommandExecutor {
-  private readonly streams: StreamCommandExecutor;
+export class SubjectWritePath {
   private readonly logger = new Logger('SubjectCommands');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(IDEMPOTENCY_STORE) idempotencyStore: IdempotencyStore,
-    @Inject(CLOCK) clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly personalData: PersonalData,
-    // The app shares one write path (and so one idempotency lock) between every command
-    // kind; built here when the executor is made by hand (tests).
-    @Optional() streams?: StreamCommandExecutor,
-  ) {
-    this.streams = streams ?? new StreamCommandExecutor(store, idempotencyStore, clock);
-  }
+  ) {}
 
-  execute(request: SubjectCommandRequest): Promise<CommandOutcome> {
+  /** One subject command as the stream write path runs it. */
+  write(request: SubjectCommandRequest): StreamWrite<SubjectCommandBody> {
     const { tenantId, subjectId } = request;
-    return this.streams.execute({
+    return {
       tenantId,
       streamId: subjectStreamId(tenantId, subjectId),
       streamName: 'The subject',
@@ -72,7 +55,7 @@ export class SubjectCommandExecutor {
         if (isShredding(events)) await this.destroyKey(request);
       },
       answer: (events) => ({ subjectId, ...createdIds(events), events: events.map(writtenEvent) }),
-    });
+    };
   }
 
   /**
@@ -116,6 +99,16 @@ export class SubjectCommandExecutor {
     }
   }
 }
+
+/**
+ * The id a caller needs next and cannot know in advance, lifted from the events written:
+ * a lodged grievance is later resolved by its `grievanceId`. Taken from the stored events,
+ * so the answer rebuilt after a crash (from the stream) carries it as well.
+ */
+const createdIds = (events: readonly StoredEvent[]): { grievanceId?: string } => {
+  const grievanceId = events.find((event) => event.type === 'grievance-lodged')?.data['grievanceId'];
+  return typeof grievanceId === 'string' ? { grievanceId } : {};
+};
 
 const isShredding = (events: readonly (NewEvent | StoredEvent)[]): boolean => events.some((event) => event.type === 'subject-data-shredded');
 

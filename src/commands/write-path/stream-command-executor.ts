@@ -11,15 +11,12 @@ import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
-import type { IdempotencyClaim } from './command-context.js';
-import type { CommandOutcome, WrittenEvent } from './command-outcome.js';
+import type { IdempotencyClaim } from '../request-context/command-context.js';
+import type { CommandBody, CommandOutcome, WrittenEvent } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 /** Conflicts are retried on fresh state this many times before answering 409. */
 export const MAX_CONFLICT_ATTEMPTS = 5;
-
-/** A command's answer body: whatever names what it was about, and the events written. */
-export type CommandBody = { readonly events: readonly WrittenEvent[] };
 
 /** One command against one stream, as the write path needs it. */
 export interface StreamWrite<Body extends CommandBody> {
