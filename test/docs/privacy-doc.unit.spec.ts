@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../support/domain-event-fields.js';
-import { personalFieldList } from '../../src/privacy/personal-fields.js';
+import { personalFieldList } from '../../src/domain/subject/subject.personal-fields.js';
 
 /** docs/privacy.md's table of encrypted fields as `type/path` entries. */
 const documented = (): string[] => {

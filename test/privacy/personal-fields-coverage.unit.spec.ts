@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { domainEvents } from '../support/domain-event-fields.js';
-import { personalFieldList, personalPaths } from '../../src/privacy/personal-fields.js';
+import { personalFieldList, personalPaths } from '../../src/domain/subject/subject.personal-fields.js';
 
 /**
  * Every field of every event's `data` that is NOT personal, with the reason it may stay in
- * clear. Together with the personal-field map (src/privacy/personal-fields.ts) this must
+ * clear. Together with the personal-field map (src/domain/subject/subject.personal-fields.ts) this must
  * cover every field the domain declares: a new field fails this test until someone decides
  * which list it belongs to. Free text, contact data and network identifiers are personal.
  */
