@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 import { PROJECTIONS } from '../../src/read-models/projections.js';
 import { rebuildProjections } from '../../src/read-models/runner/rebuild.js';
 import { openMongoReadStore } from '../../src/read-store/mongodb/mongodb-read-store.js';

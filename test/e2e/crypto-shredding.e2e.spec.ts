@@ -14,7 +14,7 @@ import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { existingSigningKey } from '../../src/evidence/stored-evidence.js';
 import { verifyLedger } from '../../src/evidence/verify-ledger.js';
 import { loadMasterKey } from '../../src/privacy/master-key.js';
-import { subjectKeyId } from '../../src/privacy/subject-key-store.port.js';
+import { subjectKeyId } from '../../src/key-store/subject-key-store.port.js';
 import { PROJECTIONS } from '../../src/read-models/projections.js';
 import { rebuildProjections } from '../../src/read-models/runner/rebuild.js';
 import { openEventStore, openReadStore, openSubjectKeyStore } from '../../src/stores/open-stores.js';

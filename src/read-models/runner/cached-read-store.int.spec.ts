@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
 import { cachedReadStore } from './cached-read-store.js';

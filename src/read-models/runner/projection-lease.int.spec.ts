@@ -7,7 +7,7 @@ import { aGlobalLog, aSubjectStream } from '../../../test/support/stored-events.
 import { policyStreamId } from '../../domain/stream-id.js';
 import type { NewEvent, StoredEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { openMongoReadStore } from '../../read-store/mongodb/mongodb-read-store.js';
 import { LeaseLostError, type ReadDocument, type ReadStore } from '../../read-store/read-store.port.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { aGlobalLog, aSubjectStream } from '../../../test/support/stored-events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
 import type { ErasureDocument } from '../erasure-monitor/erasure-monitor.projection.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
 import { ProjectionRunner } from './projection-runner.js';
 

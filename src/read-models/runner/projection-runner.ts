@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, t
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LedgerError } from '../../domain/ledger-error.js';
-import { EVENT_STORE, StoreUnavailableError, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
 import { PROJECTIONS } from '../projections.js';

@@ -1,7 +1,7 @@
-import { StoreUnavailableError } from '../event-store/event-store.port.js';
-import { isSqliteUnavailable, type SqliteDatabase } from '../platform/sqlite-file.js';
-import { SqliteGroupCommitter } from '../platform/sqlite-group-commit.js';
-import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { isSqliteUnavailable, type SqliteDatabase } from '../../platform/sqlite/sqlite-file.js';
+import { SqliteGroupCommitter } from '../../platform/sqlite/sqlite-group-commit.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../idempotency-store.port.js';
 
 interface Row {
   tenant_id: string;

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { emptySubjectKeyStoreContract, subjectKeyStoreContract } from '../../test/contract/subject-key-store.contract.js';
-import { openMongoSubjectKeyStore } from './mongodb-subject-key-store.js';
-import { StoreUnavailableError } from '../event-store/event-store.port.js';
-import { openSqliteFile } from '../platform/sqlite-file.js';
-import { openSqliteSubjectKeyStore, SqliteSubjectKeyStore } from './sqlite-subject-key-store.js';
+import { openMongoSubjectKeyStore } from './mongodb/mongodb-subject-key-store.js';
+import { StoreUnavailableError } from '../platform/store-errors.js';
+import { openSqliteFile } from '../platform/sqlite/sqlite-file.js';
+import { openSqliteSubjectKeyStore, SqliteSubjectKeyStore } from './sqlite/sqlite-subject-key-store.js';
 import { subjectKeyId } from './subject-key-store.port.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-keys-'));

@@ -1,7 +1,7 @@
 import { Binary, MongoClient, MongoServerError, type Collection } from 'mongodb';
-import { StoreUnavailableError } from '../event-store/event-store.port.js';
-import { databaseOf, isUnavailable } from '../read-store/mongodb/mongodb-read-store.js';
-import { subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from './subject-key-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { databaseOf, isUnavailable } from '../../platform/mongodb/mongodb-helpers.js';
+import { subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 interface KeyDocument {
   _id: string;

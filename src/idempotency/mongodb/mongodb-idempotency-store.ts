@@ -1,7 +1,7 @@
 import { MongoClient, MongoServerError, type Collection } from 'mongodb';
-import { StoreUnavailableError } from '../event-store/event-store.port.js';
-import { databaseOf, isUnavailable } from '../read-store/mongodb/mongodb-read-store.js';
-import type { IdempotencyRecord, IdempotencyStore } from './idempotency-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { databaseOf, isUnavailable } from '../../platform/mongodb/mongodb-helpers.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../idempotency-store.port.js';
 
 interface RecordDocument {
   _id: string;

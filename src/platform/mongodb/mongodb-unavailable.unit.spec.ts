@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isUnavailable } from './mongodb-read-store.js';
+import { isUnavailable } from './mongodb-helpers.js';
 
 describe('which MongoDB failures mean "the store is unavailable"', () => {
   it('counts a socket the dead server ended (Node EPIPE, not wrapped by the driver)', () => {
