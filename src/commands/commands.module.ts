@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MetricsModule } from '../observability/metrics/metrics.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ConfirmErasureController } from './confirm-erasure/confirm-erasure.controller.js';
 import { GiveConsentController } from './give-consent/give-consent.controller.js';
@@ -20,7 +22,7 @@ import { StreamCommandExecutor } from './shared/stream-command-executor.js';
 import { WithdrawConsentController } from './withdraw-consent/withdraw-consent.controller.js';
 
 @Module({
-  imports: [CqrsModule, StoresModule],
+  imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
   controllers: [
     GiveConsentController,
     WithdrawConsentController,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { TenantScope } from '../access/api-keys.js';
+import type { TenantScope } from '../config/api-key-list.js';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { READ_STORE, type ReadStore, type ReadDocument } from '../read-store/read-store.port.js';

@@ -1,4 +1,4 @@
-import { Global, Logger, Module, type Provider } from '@nestjs/common';
+import { Logger, Module, type Provider } from '@nestjs/common';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { loadMasterKey, MASTER_KEY, type MasterKey } from './master-key.js';
@@ -24,7 +24,6 @@ const masterKeyProvider: Provider = {
 };
 
 /** Crypto-shredding of personal data, for the write path and every read that shows personal values. */
-@Global()
 @Module({
   imports: [StoresModule],
   providers: [

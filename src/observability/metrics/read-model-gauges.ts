@@ -7,7 +7,7 @@ import { erasureStateWhere } from '../../read-models/erasure-monitor/erasure-fil
 import { erasureMonitorProjection } from '../../read-models/erasure-monitor/erasure-monitor.projection.js';
 import { grievanceStateWhere } from '../../read-models/grievance-monitor/grievance-filters.js';
 import { grievanceMonitorProjection } from '../../read-models/grievance-monitor/grievance-monitor.projection.js';
-import { ProjectionRunner, type ProjectionState } from '../../read-models/runner/projection-runner.js';
+import { ProjectionRunner, type ProjectionState } from '../../projections/runner/projection-runner.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 

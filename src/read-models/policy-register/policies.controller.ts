@@ -9,7 +9,7 @@ import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { PolicyNoticesDto, PolicyReportDto } from './policies.response.js';
 import { policyNoticesProjection, type PolicyNoticeDocument } from './policy-notices.projection.js';
 import { policyRegisterProjection, type PolicyRegisterDocument } from './policy-register.projection.js';

@@ -11,7 +11,7 @@ import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
 import { findReConsentPage, reConsentCursor, type ReConsentSubject } from './re-consent.reader.js';
 import { ReConsentDto } from './re-consent.response.js';

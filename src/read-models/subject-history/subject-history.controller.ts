@@ -9,7 +9,7 @@ import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
 import { SubjectHistoryDto } from './subject-history.response.js';
 import { historyEntryView, type HistoryEntry } from './subject-history.view.js';

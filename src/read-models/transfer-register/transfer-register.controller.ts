@@ -8,7 +8,7 @@ import { READ_STORE, type Condition, type ReadStore, type Where } from '../../re
 import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { allPages, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/paging.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { transferRegisterProjection, type TransferDocument } from './transfer-register.projection.js';
 import { TransferRegisterQuery } from './transfer-register.query.js';
 import { TransferRegisterDto } from './transfer-register.response.js';

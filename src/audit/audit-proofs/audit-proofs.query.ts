@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { toWholeNumber } from '../http/query-values.js';
-import { FreshnessQuery } from '../read-models/shared/read-queries.dto.js';
+import { toWholeNumber } from '../../http/query-values.js';
+import { FreshnessQuery } from '../../projections/freshness.query.js';
 
 export class TreeSizeQuery extends FreshnessQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'The tree size to prove against; default: every event in the Merkle log so far.' })

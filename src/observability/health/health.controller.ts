@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSch
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ApiProblems, problemContent, PROBLEM_JSON } from '../../http/openapi/api-responses.js';
-import { ProjectionRunner } from '../runner/projection-runner.js';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { HealthDto } from './health.response.js';
 
 /**

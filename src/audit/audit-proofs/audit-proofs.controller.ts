@@ -1,15 +1,16 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { principalOf } from '../access/access.guard.js';
-import { validationFailed } from '../domain/ledger-error.js';
-import { ApiFile, ApiRead } from '../http/openapi/api-responses.js';
-import { ReadFreshness } from '../read-models/shared/read-freshness.js';
+import { principalOf } from '../../access/access.guard.js';
+import { validationFailed } from '../../domain/ledger-error.js';
+import { ApiFile, ApiRead } from '../../http/openapi/api-responses.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { ConsistencyQuery, TreeSizeQuery } from './audit-proofs.query.js';
-import { ConsistencyProofDto, InclusionProofDto, SignedTreeHeadDto, TreeHeadsDto } from './audit-proofs.response.js';
-import { merkleLeavesProjection } from './merkle-leaves.projection.js';
-import { SIGNING_KEY, type SigningKey } from './signing-key.js';
-import { TransparencyLog } from './transparency-log.js';
+import { ConsistencyProofDto, TreeHeadsDto } from './audit-proofs.response.js';
+import { InclusionProofDto, SignedTreeHeadDto } from '../../evidence/proofs.response.js';
+import { merkleLeavesProjection } from '../../evidence/merkle-leaves.projection.js';
+import { SIGNING_KEY, type SigningKey } from '../../evidence/signing-key.js';
+import { TransparencyLog } from '../../evidence/transparency-log.js';
 
 const PEM = 'application/x-pem-file';
 

@@ -11,7 +11,7 @@ import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { openMongoReadStore } from '../../read-store/mongodb/mongodb-read-store.js';
 import { LeaseLostError, type ReadDocument, type ReadStore } from '../../read-store/read-store.port.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
-import { PROJECTIONS } from '../projections.js';
+import { PROJECTIONS } from '../../app.projections.js';
 import { ProjectionRunner, type ProjectionRunnerOptions, type ProjectionState } from './projection-runner.js';
 import { rebuildProjections } from './rebuild.js';
 
@@ -166,7 +166,7 @@ describe.each(backends)('one active projection runner per projection (%s read st
     const startRunner = async (owner: string, options: ProjectionRunnerOptions = {}, hooks: { keepLeaseOnRelease?: boolean } = {}) => {
       const store = await backend.connect();
       stores.push(store);
-      const runner = new ProjectionRunner(events, recording(store, owner, writes, hooks), { owner, ...options });
+      const runner = new ProjectionRunner(events, recording(store, owner, writes, hooks), PROJECTIONS, { owner, ...options });
       runners.push(runner);
       await runner.onApplicationBootstrap();
       return runner;

@@ -33,3 +33,10 @@ export interface Projection<D extends ReadDocument = ReadDocument> {
    */
   evolve(current: D | null, event: StoredEvent, id?: string): DocumentBody<D> | null;
 }
+
+/**
+ * Every projection the runner keeps up to date. The features own their projections; the
+ * composition root (src/app.projections.ts) lists them, and ProjectionsModule.forRoot hands
+ * the list to the runner.
+ */
+export const PROJECTION_LIST = Symbol('ProjectionList');

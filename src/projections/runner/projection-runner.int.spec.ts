@@ -7,6 +7,7 @@ import type { NewEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
+import { PROJECTIONS } from '../../app.projections.js';
 import { ProjectionRunner } from './projection-runner.js';
 
 const event = (type: string, data: Record<string, unknown>): NewEvent => ({
@@ -38,7 +39,7 @@ describe('the projection runner', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledger-runner-'));
     const events = new SqliteEventStore(openSqliteFile(join(dir, 'events.sqlite')));
     const readStore = new SqliteReadStore(openSqliteFile(join(dir, 'read-models.sqlite')));
-    const runner = new ProjectionRunner(events, readStore);
+    const runner = new ProjectionRunner(events, readStore, PROJECTIONS);
     await runner.onApplicationBootstrap();
     cleanups.push(async () => {
       await runner.beforeApplicationShutdown();
@@ -89,7 +90,7 @@ describe('the projection runner', () => {
       readStore: new SqliteReadStore(openSqliteFile(join(dir, 'read-models.sqlite'))),
     });
     const first = open();
-    const firstRunner = new ProjectionRunner(first.events, first.readStore);
+    const firstRunner = new ProjectionRunner(first.events, first.readStore, PROJECTIONS);
     await firstRunner.onApplicationBootstrap();
     const one = await first.events.append('subject-acme/s1', [transfer()], 'no-stream');
     await firstRunner.waitFor('transfer-register', one.events[0]!.globalPosition);
@@ -99,7 +100,7 @@ describe('the projection runner', () => {
     await Promise.all([first.events.close(), first.readStore.close()]);
 
     const second = open();
-    const secondRunner = new ProjectionRunner(second.events, second.readStore);
+    const secondRunner = new ProjectionRunner(second.events, second.readStore, PROJECTIONS);
     await secondRunner.onApplicationBootstrap();
     await secondRunner.waitFor('transfer-register', two.events[1]!.globalPosition);
     expect(await second.readStore.count('transfer_register')).toBe(3);

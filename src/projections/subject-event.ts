@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../event-store/event-store.port.js';
-import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
+import type { StoredEvent } from '../event-store/event-store.port.js';
+import { isSubjectEventType, type SubjectEvent } from '../domain/subject/subject.events.js';
 
 /** A stored subject event with its data typed as the domain defines it. */
 export type StoredSubjectEvent = StoredEvent & SubjectEvent;

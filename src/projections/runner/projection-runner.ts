@@ -5,8 +5,7 @@ import { LedgerError } from '../../domain/ledger-error.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
-import type { Projection } from '../projection.js';
-import { PROJECTIONS } from '../projections.js';
+import { PROJECTION_LIST, type Projection } from '../projection.js';
 import { applyBatch } from './projection-processor.js';
 
 /**
@@ -103,6 +102,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTION_LIST) private readonly projections: readonly Projection[],
     @Optional() @Inject(PROJECTION_RUNNER_OPTIONS) options: ProjectionRunnerOptions = {},
   ) {
     this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
@@ -112,7 +112,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
     this.checkpointPollMs = options.checkpointPollMs ?? 50;
     this.now = options.now ?? Date.now;
     if (this.renewEveryMs >= this.leaseTtlMs) throw new Error('renewEveryMs must be shorter than leaseTtlMs');
-    this.trackers = PROJECTIONS.map((projection) => ({
+    this.trackers = projections.map((projection) => ({
       projection,
       state: 'starting',
       position: 0,
@@ -126,7 +126,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.readStore.prepare(PROJECTIONS.map((p) => p.collection));
+    await this.readStore.prepare(this.projections.map((p) => p.collection));
     this.unsubscribe = this.events.onAppended(() => {
       this.commits++;
       this.wakeAll();

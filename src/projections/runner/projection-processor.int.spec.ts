@@ -8,15 +8,15 @@ import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
 import { SqliteReadStore } from '../../read-store/sqlite/sqlite-read-store.js';
-import type { ErasureDocument } from '../erasure-monitor/erasure-monitor.projection.js';
-import { erasureMonitorProjection } from '../erasure-monitor/erasure-monitor.projection.js';
-import { grievanceMonitorProjection } from '../grievance-monitor/grievance-monitor.projection.js';
+import type { ErasureDocument } from '../../read-models/erasure-monitor/erasure-monitor.projection.js';
+import { erasureMonitorProjection } from '../../read-models/erasure-monitor/erasure-monitor.projection.js';
+import { grievanceMonitorProjection } from '../../read-models/grievance-monitor/grievance-monitor.projection.js';
 import type { Projection } from '../projection.js';
-import { PROJECTIONS } from '../projections.js';
-import { subjectHistoryProjection } from '../subject-history/subject-history.projection.js';
-import type { SubjectStatusDocument } from '../subject-status/subject-status.projection.js';
-import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
-import { transferRegisterProjection } from '../transfer-register/transfer-register.projection.js';
+import { PROJECTIONS } from '../../app.projections.js';
+import { subjectHistoryProjection } from '../../read-models/subject-history/subject-history.projection.js';
+import type { SubjectStatusDocument } from '../../read-models/subject-status/subject-status.projection.js';
+import { subjectStatusProjection } from '../../read-models/subject-status/subject-status.projection.js';
+import { transferRegisterProjection } from '../../read-models/transfer-register/transfer-register.projection.js';
 import { applyBatch, ProjectionEventError } from './projection-processor.js';
 
 /** A real embedded read store on a fresh temporary file, removed when `work` is done. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ApiCount, ApiInstant, ApiText, ApiTextList } from '../http/openapi/properties.js';
 
-const HEX_SHA256 = { pattern: '^[0-9a-f]{64}$' };
+export const HEX_SHA256 = { pattern: '^[0-9a-f]{64}$' };
 
 /** The OpenAPI description of the transparency log's answers (transparency-log.ts builds them). */
 @ApiSchema({ name: 'SignedTreeHead', description: 'The Merkle tree head over the first `treeSize` events (RFC 9162 hashing), signed with Ed25519.' })
@@ -17,12 +17,6 @@ export class SignedTreeHeadDto {
 
   @ApiText({ format: 'byte', description: 'Base64 Ed25519 signature over the RFC 8785 canonical JSON of {treeSize, rootHash, timestamp}.' })
   signature!: string;
-}
-
-@ApiSchema({ name: 'TreeHeads' })
-export class TreeHeadsDto {
-  @ApiProperty({ type: () => [SignedTreeHeadDto], description: 'Every head the ledger signed, smallest tree first.' })
-  treeHeads!: SignedTreeHeadDto[];
 }
 
 @ApiSchema({ name: 'InclusionProof', description: 'That one event is leaf `leafIndex` of the tree of `treeSize` leaves with root `rootHash`.' })
@@ -46,24 +40,6 @@ export class InclusionProofDto {
   rootHash!: string;
 
   @ApiTextList({ description: 'The audit path, hex hashes, leaf to root.' })
-  proof!: string[];
-}
-
-@ApiSchema({ name: 'ConsistencyProof', description: 'That the tree of `from` leaves is a prefix of the tree of `to` leaves (RFC 9162).' })
-export class ConsistencyProofDto {
-  @ApiCount()
-  from!: number;
-
-  @ApiCount()
-  to!: number;
-
-  @ApiText(HEX_SHA256)
-  oldRootHash!: string;
-
-  @ApiText(HEX_SHA256)
-  newRootHash!: string;
-
-  @ApiTextList()
   proof!: string[];
 }
 
