@@ -8,12 +8,11 @@ import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { claimProcessLogger, requestLogParams, type LogSettings } from './logging/request-log.options.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { ReadModelGauges } from './metrics/read-model-gauges.js';
 
 /**
- * Metrics, health routes and structured logs (docs/operations.md). The write path counts into
- * the same LedgerMetrics by importing MetricsModule. `projections`: the app's ProjectionsModule
- * (health and gauges read the runner).
+ * Metrics, health routes and structured logs (docs/operations.md). The write path and the read
+ * models' gauges count into the same LedgerMetrics by importing MetricsModule. `projections`:
+ * the app's ProjectionsModule (the health routes read the runner).
  */
 @Module({})
 export class ObservabilityModule {
@@ -30,7 +29,7 @@ export class ObservabilityModule {
         projections,
       ],
       controllers: [MetricsController, HealthProbesController, HealthController],
-      providers: [ReadModelGauges, ReadinessIndicators],
+      providers: [ReadinessIndicators],
     };
   }
 }

@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MetricsModule } from '../observability/metrics/metrics.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { GrievancesController } from './grievance-monitor/grievances.controller.js';
+import { ReadModelGauges } from './metrics/read-model-gauges.js';
 import { PoliciesController } from './policy-register/policies.controller.js';
 import { ReConsentController } from './re-consent/re-consent.controller.js';
 import { ProcessingRecordController } from './processing-record/processing-record.controller.js';
@@ -17,7 +19,7 @@ export class ReadModelsModule {
   static register(projections: DynamicModule, evidence: DynamicModule): DynamicModule {
     return {
       module: ReadModelsModule,
-      imports: [StoresModule, PrivacyModule, projections, evidence],
+      imports: [StoresModule, PrivacyModule, MetricsModule, projections, evidence],
       // The history route is registered before the status route's parameter could swallow it.
       controllers: [
         SubjectHistoryController,
@@ -29,6 +31,8 @@ export class ReadModelsModule {
         ReConsentController,
         ProcessingRecordController,
       ],
+      // Counted into the app's LedgerMetrics when Prometheus scrapes.
+      providers: [ReadModelGauges],
     };
   }
 }

@@ -37,7 +37,7 @@ const READ_BATCH = 1000;
 
 /**
  * The embedded event store. One connection, one writer: appends are group-committed
- * (src/platform/sqlite-group-commit.ts), those that arrive together in one `BEGIN IMMEDIATE`
+ * (src/platform/sqlite/sqlite-group-commit.ts), those that arrive together in one `BEGIN IMMEDIATE`
  * transaction with one fsync, each in a savepoint of its own, so each append's
  * expected-revision check and inserts are atomic, checked against the rows of the appends
  * before it in the batch, and rolled back alone when it fails. The global position is

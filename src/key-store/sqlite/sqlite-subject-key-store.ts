@@ -50,7 +50,7 @@ const LOOKUP_CHUNK = 500;
  * once per completed erasure. (Blocks of a truncated file may persist on the disk itself until
  * reused: docs/privacy.md says what shredding does not cover.)
  *
- * Key creations and shredding marks are group-committed (src/platform/sqlite-group-commit.ts):
+ * Key creations and shredding marks are group-committed (src/platform/sqlite/sqlite-group-commit.ts):
  * the first commands of new subjects that arrive together share one synchronous commit, and
  * each caller is answered only after it, so a key is still durable before any event sealed
  * with it is appended. Deletions stay outside: their TRUNCATE checkpoint cannot run inside a

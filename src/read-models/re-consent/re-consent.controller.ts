@@ -7,7 +7,7 @@ import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js'
 import { consentGrantsProjection } from '../consent-grants/consent-grants.projection.js';
 import { policyRegisterProjection } from '../policy-register/policy-register.projection.js';
 import { publishedPolicies } from '../policy-register/policy-register.reader.js';
-import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
+import { acceptsCsv, CSV_TYPE } from '../../http/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';

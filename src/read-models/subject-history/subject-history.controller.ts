@@ -5,7 +5,7 @@ import { ApiRead } from '../../http/openapi/api-responses.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { PersonalData } from '../../privacy/personal-data.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
-import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
+import { acceptsCsv, CSV_TYPE } from '../../http/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { allPages, decodeCursor, DEFAULT_PAGE_SIZE, findPage, mapPages } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';

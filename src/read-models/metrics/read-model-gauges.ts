@@ -3,13 +3,13 @@ import { Gauge } from 'prom-client';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
-import { erasureStateWhere } from '../../read-models/erasure-monitor/erasure-filters.js';
-import { erasureMonitorProjection } from '../../read-models/erasure-monitor/erasure-monitor.projection.js';
-import { grievanceStateWhere } from '../../read-models/grievance-monitor/grievance-filters.js';
-import { grievanceMonitorProjection } from '../../read-models/grievance-monitor/grievance-monitor.projection.js';
+import { erasureStateWhere } from '../erasure-monitor/erasure-filters.js';
+import { erasureMonitorProjection } from '../erasure-monitor/erasure-monitor.projection.js';
+import { grievanceStateWhere } from '../grievance-monitor/grievance-filters.js';
+import { grievanceMonitorProjection } from '../grievance-monitor/grievance-monitor.projection.js';
 import { ProjectionRunner, type ProjectionState } from '../../projections/runner/projection-runner.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
-import { LedgerMetrics } from './ledger-metrics.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 
 /** A scrape waits this long for a store; past it the gauge is left out of that scrape. */
 export const SCRAPE_QUERY_TIMEOUT_MS = 2000;

@@ -4,7 +4,7 @@ import type { EventStore } from '../../event-store/event-store.port.js';
 import type { ProjectionHealth, ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import type { ReadStore } from '../../read-store/read-store.port.js';
 import { parseMetrics, samples, valueOf } from '../../../test/support/prometheus.js';
-import { LedgerMetrics } from './ledger-metrics.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { ReadModelGauges, SCRAPE_QUERY_TIMEOUT_MS } from './read-model-gauges.js';
 
 const projection = (name: string, state: ProjectionHealth['state'], position: number): ProjectionHealth => ({
