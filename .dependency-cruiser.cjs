@@ -6,7 +6,8 @@
 //   2 platform      src/platform/, src/config/        imports domain and itself
 //   3 ports         src/event-store/, src/read-store/, src/idempotency/, src/key-store/
 //                   each `<port>/<port>.port.ts`, its adapters in `<port>/sqlite|mongodb|eventstoredb/`;
-//                   imports domain, platform and port files (an adapter: its own port only)
+//                   imports domain, platform and its own port (no other port, no adapter of
+//                   another: shared store code is platform's)
 //   . shared        src/http/ (HTTP helpers), src/projections/ (the projection runner):
 //                   what features build on; imports layers 1-3, never a feature
 //   4 features      src/commands/, src/read-models/, src/evidence/, src/audit/, src/privacy/,

@@ -20,7 +20,17 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { v5 as uuidv5, validate as isUuid } from 'uuid';
-import { WrongExpectedVersionError, type AppendResult, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type StoredEvent, readAllTenants } from '../event-store.port.js';
+import {
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+  readAllTenants,
+} from '../event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 
 export interface EventStoreDbOptions {

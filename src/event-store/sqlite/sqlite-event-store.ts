@@ -1,7 +1,16 @@
 import type { SqliteDatabase } from '../../platform/sqlite/sqlite-file.js';
 import { isSqliteUnavailable } from '../../platform/sqlite/sqlite-file.js';
 import { SqliteGroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '../../platform/sqlite/sqlite-group-commit.js';
-import { WrongExpectedVersionError, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type StoredEvent, readAllTenants } from '../event-store.port.js';
+import {
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+  readAllTenants,
+} from '../event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 
 interface EventRow {
