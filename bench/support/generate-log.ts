@@ -10,8 +10,8 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { GENESIS_HASH, chainEvents } from '../../src/evidence/event-hash.js';
 import { fieldAad, newDataKey, sealValue } from '../../src/privacy/field-cipher.js';
 import { masterKeyFrom, wrapDataKey } from '../../src/privacy/master-key.js';
-import { SqliteSubjectKeyStore } from '../../src/privacy/sqlite-subject-key-store.js';
-import { openSqliteFile } from '../../src/platform/sqlite-file.js';
+import { SqliteSubjectKeyStore } from '../../src/key-store/sqlite/sqlite-subject-key-store.js';
+import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 
 /**
  * A benchmark log: `events` events over `subjects` data subjects in 20 tenants, in a data

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MetricsModule } from '../observability/metrics/metrics.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ConfirmErasureController } from './confirm-erasure/confirm-erasure.controller.js';
 import { ConfirmErasureHandler } from './confirm-erasure/confirm-erasure.handler.js';
@@ -24,7 +26,7 @@ import { WithdrawConsentHandler } from './withdraw-consent/withdraw-consent.hand
 import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
 
 @Module({
-  imports: [CqrsModule, StoresModule],
+  imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
   controllers: [
     GiveConsentController,
     WithdrawConsentController,

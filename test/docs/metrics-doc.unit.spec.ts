@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { domainCommandTypes, REPO_ROOT } from '../support/domain-event-fields.js';
 
-const METRICS_DIR = join(REPO_ROOT, 'src', 'observability', 'metrics');
+const SRC = join(REPO_ROOT, 'src');
 
-/** Metric names registered by the metrics code (`name: 'ledger_...'`), specs left out. */
+/** Metric names registered anywhere in the source (`name: 'ledger_...'`), specs left out. */
 const registered = (): string[] =>
-  readdirSync(METRICS_DIR)
+  readdirSync(SRC, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
-    .flatMap((file) => [...readFileSync(join(METRICS_DIR, file), 'utf8').matchAll(/\bname:\s*'([a-z_:][a-z0-9_:]*)'/g)].map((m) => m[1]!))
+    .flatMap((file) => [...readFileSync(join(SRC, file), 'utf8').matchAll(/\bname:\s*'(ledger_[a-z0-9_:]*)'/g)].map((m) => m[1]!))
     .sort();
 
 /** The first column of docs/operations.md's metrics table. */

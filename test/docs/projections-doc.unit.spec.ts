@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../support/domain-event-fields.js';
-import { PROJECTIONS } from '../../src/read-models/projections.js';
+import { PROJECTIONS } from '../../src/app.projections.js';
 
 /** Rows of docs/architecture.md's projection table: `| \`name\` | \`collection\` | ...`. */
 const documented = (): string[] =>

@@ -13,14 +13,14 @@ import {
 } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { eventHash } from '../../evidence/event-hash.js';
-import { SqliteIdempotencyStore } from '../../idempotency/sqlite-idempotency-store.js';
+import { SqliteIdempotencyStore } from '../../idempotency/sqlite/sqlite-idempotency-store.js';
 import { uuidV7Generator } from '../../platform/ids.js';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { isSealed } from '../../privacy/field-cipher.js';
 import { masterKeyFrom } from '../../privacy/master-key.js';
 import { PersonalData } from '../../privacy/personal-data.js';
-import { openSqliteSubjectKeyStore } from '../../privacy/sqlite-subject-key-store.js';
-import { subjectKeyId, type SubjectKeyStore } from '../../privacy/subject-key-store.port.js';
+import { openSqliteSubjectKeyStore } from '../../key-store/sqlite/sqlite-subject-key-store.js';
+import { subjectKeyId, type SubjectKeyStore } from '../../key-store/subject-key-store.port.js';
 import type { SubjectCommand } from '../../domain/subject/subject.commands.js';
 import type { SubjectCommandRequest } from '../request-context/command-context.js';
 import { MAX_CONFLICT_ATTEMPTS, StreamCommandExecutor } from '../write-path/stream-command-executor.js';
