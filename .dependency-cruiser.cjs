@@ -95,7 +95,7 @@ module.exports = {
     {
       name: 'port-imports-no-adapter',
       severity: 'error',
-      comment: 'A port file never reaches into an adapter (its own or another port\'s).',
+      comment: "A port file never reaches into an adapter (its own or another port's).",
       from: { path: PORTS, pathNot: [ADAPTERS, SPEC] },
       to: { path: ADAPTERS },
     },
@@ -109,14 +109,15 @@ module.exports = {
     {
       name: 'shared-imports-no-feature',
       severity: 'error',
-      comment: 'http/ and projections/ are what features build on: they import no feature (the runner gets the projections from the root, ProjectionsModule.forRoot).',
+      comment:
+        'http/ and projections/ are what features build on: they import no feature (the runner gets the projections from the root, ProjectionsModule.forRoot).',
       from: { path: SHARED, pathNot: SPEC },
       to: { path: FEATURES },
     },
     {
       name: 'shared-spec-imports-only-projections-of-features',
       severity: 'error',
-      comment: 'A spec of the runner may run the features\' projections (as the root hands them to it), and nothing else of theirs.',
+      comment: "A spec of the runner may run the features' projections (as the root hands them to it), and nothing else of theirs.",
       from: { path: SHARED + '.*' + SPEC },
       to: { path: FEATURES, pathNot: '[.]projection[.]ts$' },
     },
@@ -137,14 +138,15 @@ module.exports = {
     {
       name: 'feature-imports-no-root',
       severity: 'error',
-      comment: 'Features do not know the app they are wired into (src/stores/stores.module.ts is the exception: it provides the port tokens).',
+      comment:
+        'Features do not know the app they are wired into (src/stores/stores.module.ts is the exception: it provides the port tokens).',
       from: { path: FEATURES, pathNot: SPEC },
       to: { path: ROOT, pathNot: STORES_MODULE },
     },
     {
       name: 'feature-uses-another-through-its-public-surface',
       severity: 'error',
-      comment: 'Another feature\'s internals: use what its Nest module exports (FEATURE_PUBLIC in .dependency-cruiser.cjs).',
+      comment: "Another feature's internals: use what its Nest module exports (FEATURE_PUBLIC in .dependency-cruiser.cjs).",
       from: { path: FEATURES },
       to: { path: FEATURES, pathNot: ['^src/$1/', ...FEATURE_PUBLIC] },
     },
@@ -158,14 +160,14 @@ module.exports = {
     {
       name: 'contract-suites-import-ports-only',
       severity: 'error',
-      comment: 'A contract suite is written against the port, and each adapter\'s spec runs it.',
+      comment: "A contract suite is written against the port, and each adapter's spec runs it.",
       from: { path: '^test/contract/' },
       to: { path: '^src/', pathNot: [DOMAIN, PLATFORM, PORTS] },
     },
     {
       name: 'contract-suites-import-no-adapter',
       severity: 'error',
-      comment: 'A contract suite is written against the port, and each adapter\'s spec runs it.',
+      comment: "A contract suite is written against the port, and each adapter's spec runs it.",
       from: { path: '^test/contract/' },
       to: { path: ADAPTERS },
     },

@@ -23,7 +23,8 @@ const events = Number(process.env['BENCH_EVENTS'] ?? process.argv[2] ?? 1_000_00
 const subjects = Number(process.env['BENCH_SUBJECTS'] ?? Math.max(1, Math.round(events / 10)));
 const before = machine();
 const log = await ensureLog('bench/.cache', events, subjects);
-if (log.generated) console.log(`generated ${events} events over ${subjects} subjects in ${log.generateSeconds} s (cached in ${log.dataDir})`);
+if (log.generated)
+  console.log(`generated ${events} events over ${subjects} subjects in ${log.generateSeconds} s (cached in ${log.dataDir})`);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -85,7 +86,9 @@ try {
       if (behind.length === 0 && body.projections.every((p) => p.state === 'running')) break;
       if (Date.now() - lastNote > 10_000) {
         lastNote = Date.now();
-        console.log(`  waiting for the read models: ${Math.min(...body.projections.map((p) => p.position))} of ${body.eventStore.lastPosition}`);
+        console.log(
+          `  waiting for the read models: ${Math.min(...body.projections.map((p) => p.position))} of ${body.eventStore.lastPosition}`,
+        );
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -142,7 +145,10 @@ try {
   };
   console.table([row]);
   const noisy = before.noisy || after.noisy;
-  if (noisy) console.log(`NOISY: load average ${before.loadAverage1m} -> ${after.loadAverage1m} on ${after.cores} cores; do not present these figures as final.`);
+  if (noisy)
+    console.log(
+      `NOISY: load average ${before.loadAverage1m} -> ${after.loadAverage1m} on ${after.cores} cores; do not present these figures as final.`,
+    );
   const path = writeResults(`audit-export-${events}`, {
     benchmark: 'audit-export',
     events,

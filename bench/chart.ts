@@ -59,7 +59,11 @@ const spec: TopLevelSpec = {
       // The target of issue 8 (p99 <= 25 ms at 50 connections) as a dashed rule.
       layer: [
         panel('p99Ms', 'p99 latency (dashed: 25 ms target)'),
-        { data: { values: [{ target: 25 }] }, mark: { type: 'rule' as const, strokeDash: [4, 4], color: 'grey' }, encoding: { y: { field: 'target', type: 'quantitative' as const } } },
+        {
+          data: { values: [{ target: 25 }] },
+          mark: { type: 'rule' as const, strokeDash: [4, 4], color: 'grey' },
+          encoding: { y: { field: 'target', type: 'quantitative' as const } },
+        },
       ],
     },
   ],

@@ -32,7 +32,9 @@ const tenants = envNumber('BENCH_TENANTS', 4);
 const TARGETS = { ratioAtMax: 0.5, p99Ms: 25, errors: 0 } as const;
 
 const machineBefore = await machine();
-console.log(`commands benchmark: ${connectionCounts.join(', ')} connections, ${seconds} s each (warm-up ${warmup} s), ${subjects} subjects`);
+console.log(
+  `commands benchmark: ${connectionCounts.join(', ')} connections, ${seconds} s each (warm-up ${warmup} s), ${subjects} subjects`,
+);
 console.log(`mix cycle: ${CYCLE.join(' ')}`);
 
 // --- the ledger ---------------------------------------------------------------------------
@@ -146,7 +148,8 @@ console.table(
   })),
 );
 for (const row of ledgerRows) {
-  if (errorsOf(row) > 0) console.log(`errors at ${row.connections} connections:`, row.mix.failures, { timeouts: row.timeouts, socketErrors: row.socketErrors });
+  if (errorsOf(row) > 0)
+    console.log(`errors at ${row.connections} connections:`, row.mix.failures, { timeouts: row.timeouts, socketErrors: row.socketErrors });
 }
 console.table(Object.entries(targets).map(([target, met]) => ({ target, met })));
 console.log('durability check:', durabilityCheck);

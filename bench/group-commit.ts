@@ -27,7 +27,14 @@ const anEvent = (): NewEvent => ({
   occurredAt: '2026-01-01T00:00:00.000Z',
   recordedAt: '2026-01-01T00:00:00.000Z',
   data: { purposes: ['crm-access', 'usage-analytics'], policyVersion: '2024-06', channel: 'web' },
-  metadata: { tenantId: 'bench', subjectId: 's', actor: 'bench', correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: null },
+  metadata: {
+    tenantId: 'bench',
+    subjectId: 's',
+    actor: 'bench',
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    idempotencyKey: null,
+  },
 });
 
 /** Runs `total` jobs with at most `parallel` in flight; returns per-second rate and latencies. */
@@ -53,19 +60,32 @@ const drive = async (total: number, parallel: number, job: (i: number) => Promis
 
 const rows: Record<string, unknown>[] = [];
 
-for (const [mode, maxBatch] of [['one transaction per append', 1], ['group commit', undefined]] as const) {
+for (const [mode, maxBatch] of [
+  ['one transaction per append', 1],
+  ['group commit', undefined],
+] as const) {
   for (const parallel of [1, inFlight]) {
     const store = new SqliteEventStore(openSqliteFile(join(dir, `${randomUUID()}.sqlite`)), maxBatch === undefined ? {} : { maxBatch });
     const result = await drive(appends, parallel, async () => {
       await store.append(`subject-bench/${randomUUID()}`, [anEvent()], 'no-stream');
     });
-    rows.push({ level: 'event store', mode, inFlight: parallel, ...result, commits: store.commitStats.commits, largestBatch: store.commitStats.largestBatch });
+    rows.push({
+      level: 'event store',
+      mode,
+      inFlight: parallel,
+      ...result,
+      commits: store.commitStats.commits,
+      largestBatch: store.commitStats.largestBatch,
+    });
     await store.close();
   }
 }
 
 const apiKey = `bench-${randomUUID()}`;
-for (const [mode, maxBatch] of [['one transaction per write', '1'], ['group commit', '256']] as const) {
+for (const [mode, maxBatch] of [
+  ['one transaction per write', '1'],
+  ['group commit', '256'],
+] as const) {
   const app = await createLedgerApp({
     config: parseConfig({
       LEDGER_DATA_DIR: join(dir, `app-${maxBatch}`),
@@ -97,7 +117,14 @@ for (const [mode, maxBatch] of [['one transaction per write', '1'], ['group comm
       if (response.status !== 201) throw new Error(`consent: ${response.status}`);
     });
     const after = events.commitStats;
-    rows.push({ level: 'HTTP, new-subject consents', mode, inFlight: parallel, ...result, commits: after.commits - before.commits, largestBatch: after.largestBatch });
+    rows.push({
+      level: 'HTTP, new-subject consents',
+      mode,
+      inFlight: parallel,
+      ...result,
+      commits: after.commits - before.commits,
+      largestBatch: after.largestBatch,
+    });
   }
   await app.close();
 }

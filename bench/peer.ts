@@ -37,7 +37,11 @@ interface EmmettEvent {
   readonly data: Record<string, unknown>;
 }
 interface EmmettStore {
-  appendToStream(stream: string, events: EmmettEvent[], options?: { expectedStreamVersion?: bigint }): Promise<{ nextExpectedStreamVersion: bigint }>;
+  appendToStream(
+    stream: string,
+    events: EmmettEvent[],
+    options?: { expectedStreamVersion?: bigint },
+  ): Promise<{ nextExpectedStreamVersion: bigint }>;
   readStream(stream: string): Promise<{ events: unknown[] }>;
 }
 interface EmmettConnection {
@@ -68,7 +72,7 @@ try {
 } catch (error) {
   console.error(
     `Emmett's SQLite event store is not installed in bench/peer/node_modules (${(error as Error).message.split('\n')[0]}).\n` +
-      'Install the peer benchmark\'s own dependencies with: npm ci --prefix bench/peer',
+      "Install the peer benchmark's own dependencies with: npm ci --prefix bench/peer",
   );
   process.exit(1);
 }
@@ -89,7 +93,14 @@ const ours = (i: number, stream: string): NewEvent => ({
   occurredAt: '2026-01-01T00:00:00.000Z',
   recordedAt: '2026-01-01T00:00:00.000Z',
   data: data(i),
-  metadata: { tenantId: 'bench', subjectId: stream, actor: 'bench', correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: null },
+  metadata: {
+    tenantId: 'bench',
+    subjectId: stream,
+    actor: 'bench',
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    idempotencyKey: null,
+  },
 });
 const newStreams = Array.from({ length: n }, (_, i) => `subject-bench_s${i}`);
 const oneStream = 'subject-bench_one';
@@ -114,9 +125,11 @@ const measure = async (store: string, operation: string, count: number, work: ()
 /** At most `limit` of the `count` tasks in flight at once. */
 const inFlight = async (count: number, limit: number, task: (i: number) => Promise<void>) => {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 };
 
 // --- ours -------------------------------------------------------------------------------------
@@ -187,7 +200,8 @@ await measure('emmett', 'append 1 event to one stream', n, async () => {
   loud();
 });
 await measure('emmett', 'read back the new streams one by one', n, async () => {
-  for (const stream of newStreams) if ((await peer.readStream(stream)).events.length !== 1) throw new Error(`emmett: ${stream} lost its event`);
+  for (const stream of newStreams)
+    if ((await peer.readStream(stream)).events.length !== 1) throw new Error(`emmett: ${stream} lost its event`);
 });
 await measure('emmett', 'read back the one stream whole', n, async () => {
   if ((await peer.readStream(oneStream)).events.length !== n) throw new Error('emmett: the one stream is incomplete');
@@ -228,7 +242,8 @@ await measure(LONG, 'append 1 event to one stream', n, async () => {
   loud();
 });
 await measure(LONG, 'read back the new streams one by one', n, async () => {
-  for (const stream of newStreams) if ((await emmett.readStream(longLived, stream)).events.length !== 1) throw new Error(`emmett: ${stream} lost its event`);
+  for (const stream of newStreams)
+    if ((await emmett.readStream(longLived, stream)).events.length !== 1) throw new Error(`emmett: ${stream} lost its event`);
 });
 await measure(LONG, 'read back the one stream whole', n, async () => {
   if ((await emmett.readStream(longLived, oneStream)).events.length !== n) throw new Error('emmett: the one stream is incomplete');
@@ -258,9 +273,18 @@ const concurrencyProbe = async () => {
   const finished = await Promise.race([run.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 30_000).unref())]);
   // Counted through a connection of its own: the store's shared one may be the broken one.
   const counter = emmett.sqliteConnection({ fileName: file });
-  const stored = Number((await counter.query<{ n: number }>("SELECT COUNT(*) AS n FROM emt_messages WHERE stream_id LIKE 'probe-%'"))[0]?.n ?? 0);
+  const stored = Number(
+    (await counter.query<{ n: number }>("SELECT COUNT(*) AS n FROM emt_messages WHERE stream_id LIKE 'probe-%'"))[0]?.n ?? 0,
+  );
   counter.close();
-  return { appends: PROBE_APPENDS, inFlight: PROBE_IN_FLIGHT, finishedWithin30s: finished, acknowledged, stored, failures: Object.fromEntries(failures) };
+  return {
+    appends: PROBE_APPENDS,
+    inFlight: PROBE_IN_FLIGHT,
+    finishedWithin30s: finished,
+    acknowledged,
+    stored,
+    failures: Object.fromEntries(failures),
+  };
 };
 quiet();
 const emmettConcurrency = await concurrencyProbe().finally(loud);
@@ -322,7 +346,11 @@ writeFileSync(
       config: { appends: n, concurrency },
       durability: {
         ours: { journalMode: oursJournal, synchronous: oursSynchronous },
-        emmett: { journalMode: emmettJournal, synchronous: emmettSynchronous, note: 'a new connection per call; defaults of its sqlite3 build (DEFAULT_WAL_SYNCHRONOUS=2)' },
+        emmett: {
+          journalMode: emmettJournal,
+          synchronous: emmettSynchronous,
+          note: 'a new connection per call; defaults of its sqlite3 build (DEFAULT_WAL_SYNCHRONOUS=2)',
+        },
         emmettOneConnection: { synchronous: emmettLongLivedSynchronous },
       },
       rows,

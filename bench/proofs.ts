@@ -60,7 +60,8 @@ const [routeProof, routeInclusionMs] = await time(() => log.inclusion(`e${index}
 const [, routeConsistencyMs] = await time(() => log.consistency(Math.floor(n / 3), n));
 await store.close();
 rmSync(dir, { recursive: true, force: true });
-if (head.rootHash !== root.toString('hex') || routeProof.leafIndex !== index) throw new Error('route answers differ from the pure computation');
+if (head.rootHash !== root.toString('hex') || routeProof.leafIndex !== index)
+  throw new Error('route answers differ from the pure computation');
 
 const row = {
   events: n,

@@ -15,7 +15,8 @@ const events = Number(process.env['BENCH_EVENTS'] ?? process.argv[2] ?? 1_000_00
 const subjects = Number(process.env['BENCH_SUBJECTS'] ?? Math.max(1, Math.round(events / 10)));
 const before = machine();
 const log = await ensureLog('bench/.cache', events, subjects);
-if (log.generated) console.log(`generated ${events} events over ${subjects} subjects in ${log.generateSeconds} s (cached in ${log.dataDir})`);
+if (log.generated)
+  console.log(`generated ${events} events over ${subjects} subjects in ${log.generateSeconds} s (cached in ${log.dataDir})`);
 
 const targets: { readStore: string; url?: string; version?: string; stop?: () => Promise<void> }[] = [{ readStore: 'sqlite' }];
 const mongoUrl = process.env['MONGODB_URL'];
@@ -23,7 +24,12 @@ const ferretBinary = process.env['BENCH_FERRETDB'];
 if (mongoUrl !== undefined && mongoUrl !== '') targets.push({ readStore: 'mongodb', url: mongoUrl });
 else if (ferretBinary !== undefined && ferretBinary !== '') {
   const ferret = await startFerretDb(ferretBinary, Number(process.env['BENCH_FERRETDB_PORT'] ?? 27_243));
-  targets.push({ readStore: `mongodb (FerretDB ${ferret.version}, SQLite backend)`, url: ferret.url, version: ferret.version, stop: ferret.stop });
+  targets.push({
+    readStore: `mongodb (FerretDB ${ferret.version}, SQLite backend)`,
+    url: ferret.url,
+    version: ferret.version,
+    stop: ferret.stop,
+  });
 }
 
 const rows = [];
@@ -31,7 +37,11 @@ for (const target of targets) {
   console.log(`rebuilding into ${target.readStore} ...`);
   try {
     const run = await runMeasured('dist-bench/bench/support/rebuild-child.js', [log.dataDir, ...(target.url ? [target.url] : [])]);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { events: number; elapsedMs: number; documents: Record<string, number> };
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      events: number;
+      elapsedMs: number;
+      documents: Record<string, number>;
+    };
     rows.push({
       readStore: target.readStore,
       events: result.events,
@@ -48,6 +58,18 @@ for (const target of targets) {
 const after = machine();
 console.table(rows);
 const noisy = before.noisy || after.noisy;
-if (noisy) console.log(`NOISY: load average ${before.loadAverage1m} -> ${after.loadAverage1m} on ${after.cores} cores; do not present these figures as final.`);
-const path = writeResults(`rebuild-${events}`, { benchmark: 'rebuild', events, subjects, generator: log, machine: { ...after, loadAverageBefore: before.loadAverage1m, noisy }, targets: { eventsPerSecond: 50_000, peakRssMb: 300 }, rows, at: new Date().toISOString() });
+if (noisy)
+  console.log(
+    `NOISY: load average ${before.loadAverage1m} -> ${after.loadAverage1m} on ${after.cores} cores; do not present these figures as final.`,
+  );
+const path = writeResults(`rebuild-${events}`, {
+  benchmark: 'rebuild',
+  events,
+  subjects,
+  generator: log,
+  machine: { ...after, loadAverageBefore: before.loadAverage1m, noisy },
+  targets: { eventsPerSecond: 50_000, peakRssMb: 300 },
+  rows,
+  at: new Date().toISOString(),
+});
 console.log(`results: ${path}`);

@@ -47,7 +47,11 @@ interface Window {
 
 const percentile = (sorted: readonly number[], q: number): number =>
   sorted.length === 0 ? 0 : Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
-const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 0.5);
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 console.log(`soak: ${rate} req/s for ${seconds} s over ${connections} connections, ${subjects} subjects`);
 const machineBefore = await machine();
@@ -73,7 +77,9 @@ const closeWindow = () => {
     cpuPercent: Math.round(cpu.reduce((a, b) => a + b, 0) / Math.max(1, cpu.length)),
   };
   windows.push(window);
-  console.log(`${String(window.endsAtSecond).padStart(5)} s  ${window.requests / WINDOW_SECONDS} req/s  p99 ${window.p99Ms} ms  RSS ${window.rssMb} MB  errors ${errors}`);
+  console.log(
+    `${String(window.endsAtSecond).padStart(5)} s  ${window.requests / WINDOW_SECONDS} req/s  p99 ${window.p99Ms} ms  RSS ${window.rssMb} MB  errors ${errors}`,
+  );
   latencies = [];
   errors = 0;
   cpu = [];

@@ -153,7 +153,12 @@ const eventFields = (event, where) => {
   const { id, type, streamId, streamPosition, globalPosition, occurredAt, recordedAt, data, metadata, sealed } = event;
   const named = typeof id === 'string' ? `${where}, event ${id}` : where;
   if (typeof id !== 'string' || id === '') fail(`${named}: id is not a non-empty string`);
-  for (const [field, value] of [['type', type], ['streamId', streamId], ['occurredAt', occurredAt], ['recordedAt', recordedAt]]) {
+  for (const [field, value] of [
+    ['type', type],
+    ['streamId', streamId],
+    ['occurredAt', occurredAt],
+    ['recordedAt', recordedAt],
+  ]) {
     if (typeof value !== 'string') fail(`${named}: ${field} is not a string`);
   }
   if (!isCount(streamPosition)) fail(`${named}: streamPosition is not a non-negative integer`);

@@ -26,9 +26,7 @@ if (run.error || !run.stdout) {
 }
 const { modules } = JSON.parse(run.stdout);
 
-const known = new Set(
-  existsSync(knownFile) ? JSON.parse(readFileSync(knownFile, 'utf8')).map((v) => `${v.from} -> ${v.to}`) : [],
-);
+const known = new Set(existsSync(knownFile) ? JSON.parse(readFileSync(knownFile, 'utf8')).map((v) => `${v.from} -> ${v.to}`) : []);
 const isSpec = (path) => /\.spec\.ts$/.test(path);
 const folderOf = (path) => {
   const match = /^src\/([^/]+)\//.exec(path);

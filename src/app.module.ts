@@ -63,7 +63,19 @@ export class AppModule {
     const evidence = EvidenceModule.register(projections);
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), AccessModule.register(options.config), PrivacyModule, CommandsModule, ReadModelsModule.register(projections, evidence), SubjectExportModule, evidence, AuditModule.register(projections, evidence), OpsDashboardModule, ObservabilityModule.register(appLogSettings(options), projections)],
+      imports: [
+        PlatformModule.register(options),
+        CqrsModule.forRoot(),
+        AccessModule.register(options.config),
+        PrivacyModule,
+        CommandsModule,
+        ReadModelsModule.register(projections, evidence),
+        SubjectExportModule,
+        evidence,
+        AuditModule.register(projections, evidence),
+        OpsDashboardModule,
+        ObservabilityModule.register(appLogSettings(options), projections),
+      ],
     };
   }
 }

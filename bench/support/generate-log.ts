@@ -47,7 +47,12 @@ const TENANTS = 20;
 const SYSTEMS = ['crm', 'call-recordings', 'analytics', 'backups'];
 const COUNTRIES = ['IN', 'SG', 'US', 'DE', 'IE', 'GB', 'JP'];
 const KINDS = ['cloud-host', 'processor', 'development-partner'] as const;
-const CATEGORIES = [['pii.name', 'pii.phone-number'], ['pii.email-address'], ['pii.call-records', 'npii.backend-logs'], ['npii.ip-address', 'npii.cookies']];
+const CATEGORIES = [
+  ['pii.name', 'pii.phone-number'],
+  ['pii.email-address'],
+  ['pii.call-records', 'npii.backend-logs'],
+  ['npii.ip-address', 'npii.cookies'],
+];
 const PURPOSES = ['crm-access', 'call-analytics', 'usage-analytics'];
 const CHANNELS = ['web', 'mobile-app', 'api', 'browser-extension'];
 /** Appends per outer transaction while generating. */
@@ -125,7 +130,18 @@ const generate = async (dir: string, totalEvents: number, subjects: number): Pro
       if (share <= 0) continue;
       const tenantId = `tenant-${s % TENANTS}`;
       const subjectId = `subject-${s}`;
-      chunk.push({ tenantId, subjectId, streamId: subjectStreamId(tenantId, subjectId), key: newDataKey(), commands: script(s, share), next: 0, prevHash: GENESIS_HASH, position: 0, shredded: false, firstAt: '' });
+      chunk.push({
+        tenantId,
+        subjectId,
+        streamId: subjectStreamId(tenantId, subjectId),
+        key: newDataKey(),
+        commands: script(s, share),
+        next: 0,
+        prevHash: GENESIS_HASH,
+        position: 0,
+        shredded: false,
+        firstAt: '',
+      });
     }
     eventsDb.transaction(() => {
       for (let active = chunk; active.length > 0; active = active.filter((subject) => subject.next < subject.commands.length)) {
@@ -133,9 +149,9 @@ const generate = async (dir: string, totalEvents: number, subjects: number): Pro
           const command = subject.commands[subject.next++]!;
           const at = tick();
           if (subject.position === 0) subject.firstAt = at;
-          const decided = command.facts(at).map((fact, index) =>
-            envelope(fact.type, fact.occurredAt, at, subject.tenantId, subject.subjectId, fact.data, index, command),
-          );
+          const decided = command
+            .facts(at)
+            .map((fact, index) => envelope(fact.type, fact.occurredAt, at, subject.tenantId, subject.subjectId, fact.data, index, command));
           const sealed = decided.map((event) => seal(subject.key, event));
           const chained = chainEvents(subject.streamId, subject.prevHash, subject.position, sealed);
           appendNow(subject.streamId, chained, subject.position === 0 ? 'no-stream' : subject.position - 1);
@@ -216,7 +232,11 @@ const script = (s: number, share: number): Command[] => {
         policyVersion: '2024-06',
         channel: CHANNELS[s % CHANNELS.length]!,
         subjectType: s % 4 === 0 ? 'authorised-user' : 'end-user',
-        evidence: { ipAddress: `203.0.${(s >> 8) & 255}.${s & 255}`, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', contact: `user${s}@example.com` },
+        evidence: {
+          ipAddress: `203.0.${(s >> 8) & 255}.${s & 255}`,
+          userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
+          contact: `user${s}@example.com`,
+        },
       },
     },
   ]);
@@ -268,7 +288,10 @@ const script = (s: number, share: number): Command[] => {
           data: { deletionId, system, completedAt: at, remainingSystems, evidence: `job ${system}-${s}` },
         };
         if (remainingSystems.length > 0) return [completed];
-        return [completed, { type: 'subject-data-shredded', occurredAt: at, data: { deletionId, shreddedAt: at, fields: personalFieldList() } }];
+        return [
+          completed,
+          { type: 'subject-data-shredded', occurredAt: at, data: { deletionId, shreddedAt: at, fields: personalFieldList() } },
+        ];
       });
     });
   }

@@ -107,7 +107,8 @@ export const envList = (name: string, fallback: readonly number[]): number[] => 
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return [...fallback];
   const list = raw.split(',').map((part) => Number(part.trim()));
-  if (list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`${name} must be a comma-separated list of whole numbers, got "${raw}"`);
+  if (list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`${name} must be a comma-separated list of whole numbers, got "${raw}"`);
   return list;
 };
 

@@ -75,7 +75,15 @@ export const startFerretDb = async (binary: string, port: number): Promise<{ url
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).split('\n')[0]?.replace('version: ', '') ?? 'unknown';
   const child: ChildProcess = spawn(
     binary,
-    ['--handler=sqlite', `--sqlite-url=file:${dir}/data/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=WARN'],
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/data/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=WARN',
+    ],
     { stdio: 'ignore' },
   );
   await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -29,7 +29,9 @@ let lastReport = 0;
 const result = await rebuildProjections(events, readStore, PROJECTIONS, (progress) => {
   if (progress.elapsedMs - lastReport < 5000) return;
   lastReport = progress.elapsedMs;
-  process.stderr.write(`  ${progress.events} of ~${progress.total} events, ${Math.round(progress.events / (progress.elapsedMs / 1000))} ev/s\n`);
+  process.stderr.write(
+    `  ${progress.events} of ~${progress.total} events, ${Math.round(progress.events / (progress.elapsedMs / 1000))} ev/s\n`,
+  );
 });
 const counts: Record<string, number> = {};
 for (const projection of PROJECTIONS) counts[projection.collection.name] = await readStore.count(projection.collection.name);

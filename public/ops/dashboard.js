@@ -147,11 +147,19 @@ const barChart = (entries, title) => {
     const y = 5 + index * rowHeight;
     const group = svgElement('g', { class: 'bar-row' });
     const middle = y + rowHeight / 2;
-    group.append(svgElement('text', { x: labelWidth - 10, y: middle, class: 'axis-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, name));
+    group.append(
+      svgElement('text', { x: labelWidth - 10, y: middle, class: 'axis-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, name),
+    );
     group.append(svgElement('rect', { x: labelWidth, y: y + 6, width: barSpace, height: rowHeight - 12, class: 'track', rx: 3 }));
     const barWidth = value === 0 ? 0 : Math.max(2, (value / max) * barSpace);
     group.append(svgElement('rect', { x: labelWidth, y: y + 6, width: barWidth, height: rowHeight - 12, class: 'bar', rx: 3 }));
-    group.append(svgElement('text', { x: labelWidth + barSpace + 10, y: middle, class: 'value', 'dominant-baseline': 'middle' }, integer.format(value)));
+    group.append(
+      svgElement(
+        'text',
+        { x: labelWidth + barSpace + 10, y: middle, class: 'value', 'dominant-baseline': 'middle' },
+        integer.format(value),
+      ),
+    );
     svg.append(group);
   });
   return svg;
@@ -173,7 +181,13 @@ const histogram = (entries, title) => {
     const x = index * slot + slot * 0.15;
     const group = svgElement('g', { class: 'bar-column' });
     group.append(svgElement('rect', { x, y: top + plot - barHeight, width: slot * 0.7, height: barHeight, class: 'bar', rx: 3 }));
-    group.append(svgElement('text', { x: index * slot + slot / 2, y: top + plot - barHeight - 6, class: 'value', 'text-anchor': 'middle' }, integer.format(value)));
+    group.append(
+      svgElement(
+        'text',
+        { x: index * slot + slot / 2, y: top + plot - barHeight - 6, class: 'value', 'text-anchor': 'middle' },
+        integer.format(value),
+      ),
+    );
     group.append(svgElement('text', { x: index * slot + slot / 2, y: height - 12, class: 'axis-label', 'text-anchor': 'middle' }, name));
     svg.append(group);
   });
@@ -239,7 +253,9 @@ const renderOverdue = (overdue, total) => {
     row.append(cell);
     rows.push(row);
   }
-  $('overdue-table').querySelector('tbody').replaceChildren(...rows);
+  $('overdue-table')
+    .querySelector('tbody')
+    .replaceChildren(...rows);
   setText(
     'overdue-note',
     overdue.nextCursor === null
@@ -274,7 +290,9 @@ const renderHealth = (health) => {
     );
     return row;
   });
-  $('projections-table').querySelector('tbody').replaceChildren(...rows);
+  $('projections-table')
+    .querySelector('tbody')
+    .replaceChildren(...rows);
   setText('event-store-note', `Event log head: position ${integer.format(health.eventStore.lastPosition)} · status ${health.status}`);
 };
 

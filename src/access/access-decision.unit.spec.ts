@@ -8,7 +8,12 @@ const auditor: Principal = { name: 'regulator-desk', role: 'auditor', tenants: [
 const ops: Principal = { name: 'oncall', role: 'ops', tenants: ['acme'] };
 const admin: Principal = { name: 'root', role: 'admin', tenants: '*' };
 
-const get = (route: string | undefined, params: unknown = {}, query: unknown = {}): RoutedRequest => ({ method: 'GET', route, params, query });
+const get = (route: string | undefined, params: unknown = {}, query: unknown = {}): RoutedRequest => ({
+  method: 'GET',
+  route,
+  params,
+  query,
+});
 const outcome = (request: RoutedRequest, principal: Principal | null): string => {
   const decision = decideAccess(request, principal);
   return decision.allowed ? 'allowed' : `${decision.error.status} ${decision.error.code}`;
@@ -31,9 +36,9 @@ describe('deciding access', () => {
 
   it('refuses every key, admin too, on a route missing from the table: a new route stays closed until listed', () => {
     expect(outcome(get('/v1/brand-new-route'), admin)).toBe('403 forbidden');
-    expect(outcome({ method: 'DELETE', route: '/v1/tenants/:tenantId/subjects/:subjectId', params: { tenantId: 'acme' }, query: {} }, admin)).toBe(
-      '403 forbidden',
-    );
+    expect(
+      outcome({ method: 'DELETE', route: '/v1/tenants/:tenantId/subjects/:subjectId', params: { tenantId: 'acme' }, query: {} }, admin),
+    ).toBe('403 forbidden');
     expect(outcome(get(undefined), admin)).toBe('403 forbidden');
   });
 
@@ -76,7 +81,11 @@ describe('deciding access', () => {
 
     it('is a 400 naming tenantId when it is malformed and decides access', () => {
       const decision = decideAccess(deletions({ tenantId: ['acme', 'globex'] }), ops);
-      expect(!decision.allowed && decision.error).toMatchObject({ status: 400, code: 'validation-failed', errors: [{ field: 'tenantId' }] });
+      expect(!decision.allowed && decision.error).toMatchObject({
+        status: 400,
+        code: 'validation-failed',
+        errors: [{ field: 'tenantId' }],
+      });
       expect(outcome(deletions({ tenantId: 'a b' }), ops)).toBe('400 validation-failed');
       // A * key is refused nothing here: the validation pipe answers it the same 400 later.
       expect(outcome(deletions({ tenantId: ['acme', 'globex'] }), admin)).toBe('allowed');

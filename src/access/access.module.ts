@@ -18,11 +18,15 @@ interface LoadedKeys {
 export const loadApiKeys = (config: LedgerConfig): LoadedKeys => {
   if (config.apiKeys !== undefined) {
     const names = config.apiKeys.map((k) => `${k.name} (${k.role})`).join(', ');
-    return { registry: new ApiKeyRegistry(config.apiKeys), origin: { level: 'log', message: `${config.apiKeys.length} API key(s) configured: ${names}` } };
+    return {
+      registry: new ApiKeyRegistry(config.apiKeys),
+      origin: { level: 'log', message: `${config.apiKeys.length} API key(s) configured: ${names}` },
+    };
   }
   const stored = loadOrCreateAdminKey(config.dataDir);
   if (stored.createdKey !== undefined) process.stdout.write(announceCreatedKey(stored));
-  const what = stored.createdKey !== undefined ? 'created an admin key (printed above, once), its hash stored in' : 'using the key hashes stored in';
+  const what =
+    stored.createdKey !== undefined ? 'created an admin key (printed above, once), its hash stored in' : 'using the key hashes stored in';
   return {
     registry: new ApiKeyRegistry(stored.keys),
     origin: { level: 'warn', message: `no LEDGER_API_KEYS: ${what} ${stored.path}; configure LEDGER_API_KEYS outside development` },

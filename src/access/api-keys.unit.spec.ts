@@ -4,7 +4,13 @@ import { ApiKeyRegistry, bearerToken, covers } from './api-keys.js';
 import { InvalidApiKeys, parseApiKeys, sha256, type ApiKey } from '../config/api-key-list.js';
 
 const SECRET = 'svc-secret-0123456789';
-const entry = (overrides: Record<string, unknown> = {}) => ({ name: 'signup-service', role: 'service', tenants: ['acme'], key: SECRET, ...overrides });
+const entry = (overrides: Record<string, unknown> = {}) => ({
+  name: 'signup-service',
+  role: 'service',
+  tenants: ['acme'],
+  key: SECRET,
+  ...overrides,
+});
 const parse = (value: unknown): ApiKey[] => parseApiKeys(JSON.stringify(value));
 
 describe('hashing keys', () => {
@@ -50,12 +56,19 @@ describe('looking a key up', () => {
 
   it('compares the digest with every configured digest, also after a match, and only digests of equal length', () => {
     const compared: [number, number][] = [];
-    const counting = new ApiKeyRegistry(parse([entry(), entry({ name: 'b', key: 'b-secret-0123456789' }), entry({ name: 'c', key: 'c-secret-0123456789' })]), (a, b) => {
-      compared.push([a.length, b.length]);
-      return timingSafeEqual(a, b);
-    });
+    const counting = new ApiKeyRegistry(
+      parse([entry(), entry({ name: 'b', key: 'b-secret-0123456789' }), entry({ name: 'c', key: 'c-secret-0123456789' })]),
+      (a, b) => {
+        compared.push([a.length, b.length]);
+        return timingSafeEqual(a, b);
+      },
+    );
     expect(counting.authenticate(SECRET)?.name).toBe('signup-service');
-    expect(compared).toEqual([[32, 32], [32, 32], [32, 32]]);
+    expect(compared).toEqual([
+      [32, 32],
+      [32, 32],
+      [32, 32],
+    ]);
     compared.length = 0;
     expect(counting.authenticate('x')).toBeNull();
     expect(compared).toHaveLength(3);
@@ -112,10 +125,7 @@ describe('tenant scopes', () => {
 
 describe('parsing the key list', () => {
   it('reads roles, tenant lists and *', () => {
-    const keys = parse([
-      entry(),
-      { name: 'ops', role: 'ops', tenants: ['*'], keySha256: 'A'.repeat(64) },
-    ]);
+    const keys = parse([entry(), { name: 'ops', role: 'ops', tenants: ['*'], keySha256: 'A'.repeat(64) }]);
     expect(keys.map((k) => [k.name, k.role, k.tenants])).toEqual([
       ['signup-service', 'service', ['acme']],
       ['ops', 'ops', '*'],
@@ -130,7 +140,11 @@ describe('parsing the key list', () => {
     ['an entry that is not an object', JSON.stringify(['key']), /entry 0 must be an object/],
     ['a missing name', JSON.stringify([entry({ name: undefined })]), /entry 0: name must be/],
     ['a name with spaces', JSON.stringify([entry({ name: 'signup service' })]), /entry 0: name must be/],
-    ['an unknown role', JSON.stringify([entry({ role: 'root' })]), /entry 0 \("signup-service"\): role must be one of service, auditor, ops, admin/],
+    [
+      'an unknown role',
+      JSON.stringify([entry({ role: 'root' })]),
+      /entry 0 \("signup-service"\): role must be one of service, auditor, ops, admin/,
+    ],
     ['an unknown field', JSON.stringify([entry({ tenant: ['acme'] })]), /"tenant" is not a known field/],
     ['empty tenants', JSON.stringify([entry({ tenants: [] })]), /tenants must be a non-empty list/],
     ['tenants that are not a list', JSON.stringify([entry({ tenants: 'acme' })]), /tenants must be a non-empty list/],
@@ -141,7 +155,11 @@ describe('parsing the key list', () => {
     ['neither key nor keySha256', JSON.stringify([entry({ key: undefined })]), /needs a key or a keySha256/],
     ['a short key', JSON.stringify([entry({ key: 'short' })]), /key must be 16-4096 characters/],
     ['a key with a space', JSON.stringify([entry({ key: 'has a space 0123456789' })]), /key must be 16-4096 characters/],
-    ['a keySha256 that is not 64 hex digits', JSON.stringify([entry({ key: undefined, keySha256: 'abc' })]), /keySha256 must be the SHA-256/],
+    [
+      'a keySha256 that is not 64 hex digits',
+      JSON.stringify([entry({ key: undefined, keySha256: 'abc' })]),
+      /keySha256 must be the SHA-256/,
+    ],
     ['duplicate names', JSON.stringify([entry(), entry({ key: 'other-secret-0123456' })]), /names "signup-service" twice/],
     ['two names with one secret', JSON.stringify([entry(), entry({ name: 'copy' })]), /"copy" has the same secret as another key/],
   ])('refuses %s', (_label, json, message) => {

@@ -42,7 +42,8 @@ const readStoredKeys = (path: string): ApiKey[] => {
   try {
     return parseApiKeys(readFileSync(path, 'utf8'));
   } catch (error) {
-    if (error instanceof InvalidApiKeys) throw new ConfigError('LEDGER_API_KEYS', `is unset, and the stored key file ${path} ${error.message}`);
+    if (error instanceof InvalidApiKeys)
+      throw new ConfigError('LEDGER_API_KEYS', `is unset, and the stored key file ${path} ${error.message}`);
     throw error;
   }
 };

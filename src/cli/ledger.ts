@@ -16,7 +16,9 @@ const program = new Command('ledger').description('Privacy ledger operations').s
 
 program
   .command('rebuild')
-  .description(`Rebuild read models from position 0 (all, or some of: ${PROJECTIONS.map((p) => p.name).join(', ')}). Stop the server first.`)
+  .description(
+    `Rebuild read models from position 0 (all, or some of: ${PROJECTIONS.map((p) => p.name).join(', ')}). Stop the server first.`,
+  )
   .argument('[projections...]', 'projection names', (name: string, previous: string[] = []) => {
     if (!projectionNamed(name)) throw new InvalidArgumentError(`unknown projection "${name}"`);
     return [...previous, name];
@@ -47,7 +49,7 @@ program
 program
   .command('verify')
   .description(
-    'Check the hash chain of the whole event log: every event hash, each stream\'s chain and positions, and global order. ' +
+    "Check the hash chain of the whole event log: every event hash, each stream's chain and positions, and global order. " +
       'Exit code 0: the log verifies; 2: it does not (the first bad event is named).',
   )
   .option('--allow-unhashed', 'accept events without a hash at the start of a stream (written before the hash chain existed)')

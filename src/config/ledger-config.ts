@@ -166,7 +166,10 @@ const readKeysFile = (path: string): string => {
 
 /** Exact origins (scheme, host, optional port): a browser sends nothing else in `Origin`. */
 const origins = (env: Env, name: string): string[] => {
-  const list = (text(env, name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (text(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const origin of list) {
     let url: URL | undefined;
     try {
@@ -215,7 +218,10 @@ const connectionString = (env: Env, name: string, schemes: readonly string[]): s
 };
 
 const systems = (env: Env, name: string): string[] => {
-  const list = (text(env, name) ?? DEFAULT_SYSTEMS).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (text(env, name) ?? DEFAULT_SYSTEMS)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (list.length === 0) throw new ConfigError(name, 'must name at least one system');
   const bad = list.find((s) => !SYSTEM_ID_PATTERN.test(s));
   if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid system id (lower-case letters, digits, ._-)`);

@@ -68,12 +68,17 @@ describe('configuration from the environment', () => {
     });
   });
 
-  it('reads the crash tests\' LEDGER_TEST_CRASH_AT, refuses an unknown point, and refuses it in production', () => {
+  it("reads the crash tests' LEDGER_TEST_CRASH_AT, refuses an unknown point, and refuses it in production", () => {
     expect(parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write' }).testCrashAt).toBe('projection-after-write');
     expect(() => parseConfig({ LEDGER_TEST_CRASH_AT: 'somewhere' })).toThrow(/LEDGER_TEST_CRASH_AT: must be one of projection-after-write/);
-    expect(() => parseConfig({ NODE_ENV: 'production', LEDGER_MASTER_KEY: '5'.repeat(64), LEDGER_API_KEYS: ADMIN_KEYS, LEDGER_TEST_CRASH_AT: 'projection-after-write' })).toThrow(
-      /LEDGER_TEST_CRASH_AT: is a test hook/,
-    );
+    expect(() =>
+      parseConfig({
+        NODE_ENV: 'production',
+        LEDGER_MASTER_KEY: '5'.repeat(64),
+        LEDGER_API_KEYS: ADMIN_KEYS,
+        LEDGER_TEST_CRASH_AT: 'projection-after-write',
+      }),
+    ).toThrow(/LEDGER_TEST_CRASH_AT: is a test hook/);
   });
 
   it('reads LEDGER_GRIEVANCE_DAYS at its bounds, and a blank value as unset (one calendar month)', () => {
@@ -158,14 +163,25 @@ describe('configuration from the environment', () => {
 });
 
 describe('API keys', () => {
-  const entry = (overrides: Record<string, unknown> = {}) => ({ name: 'signup-service', role: 'service', tenants: ['acme'], key: 'svc-secret-0123456789', ...overrides });
+  const entry = (overrides: Record<string, unknown> = {}) => ({
+    name: 'signup-service',
+    role: 'service',
+    tenants: ['acme'],
+    key: 'svc-secret-0123456789',
+    ...overrides,
+  });
   const keys = (...entries: unknown[]) => JSON.stringify(entries);
 
   it('reads LEDGER_API_KEYS, keeping only the SHA-256 of each key', () => {
     const digest = createHash('sha256').update('auditor-secret-0123').digest('hex');
     const config = parseConfig({ LEDGER_API_KEYS: keys(entry(), { name: 'desk', role: 'auditor', tenants: ['*'], keySha256: digest }) });
     expect(config.apiKeys).toEqual([
-      { name: 'signup-service', role: 'service', tenants: ['acme'], keySha256: createHash('sha256').update('svc-secret-0123456789').digest() },
+      {
+        name: 'signup-service',
+        role: 'service',
+        tenants: ['acme'],
+        keySha256: createHash('sha256').update('svc-secret-0123456789').digest(),
+      },
       { name: 'desk', role: 'auditor', tenants: '*', keySha256: Buffer.from(digest, 'hex') },
     ]);
     expect(JSON.stringify(config)).not.toContain('svc-secret-0123456789');
@@ -178,8 +194,12 @@ describe('API keys', () => {
       writeFileSync(path, keys(entry()));
       expect(parseConfig({ LEDGER_API_KEYS_FILE: path }).apiKeys?.map((k) => k.name)).toEqual(['signup-service']);
       writeFileSync(path, keys(entry({ role: 'root' })));
-      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: path })).toThrow(/^LEDGER_API_KEYS_FILE: entry 0 \("signup-service"\): role must be one of/);
-      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: join(dir, 'missing.json') })).toThrow(/^LEDGER_API_KEYS_FILE: cannot read .*missing\.json \(ENOENT\)/);
+      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: path })).toThrow(
+        /^LEDGER_API_KEYS_FILE: entry 0 \("signup-service"\): role must be one of/,
+      );
+      expect(() => parseConfig({ LEDGER_API_KEYS_FILE: join(dir, 'missing.json') })).toThrow(
+        /^LEDGER_API_KEYS_FILE: cannot read .*missing\.json \(ENOENT\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -199,7 +219,9 @@ describe('API keys', () => {
   });
 
   it('refuses LEDGER_API_KEYS and LEDGER_API_KEYS_FILE together', () => {
-    expect(() => parseConfig({ LEDGER_API_KEYS: keys(entry()), LEDGER_API_KEYS_FILE: '/etc/ledger/keys.json' })).toThrow(/^LEDGER_API_KEYS_FILE: cannot be set together/);
+    expect(() => parseConfig({ LEDGER_API_KEYS: keys(entry()), LEDGER_API_KEYS_FILE: '/etc/ledger/keys.json' })).toThrow(
+      /^LEDGER_API_KEYS_FILE: cannot be set together/,
+    );
   });
 
   it('requires keys when NODE_ENV=production (no generated admin key there), and not otherwise', () => {

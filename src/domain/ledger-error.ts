@@ -5,8 +5,8 @@
 export const ERROR_STATUS = {
   'validation-failed': 400,
   'malformed-json': 400,
-  'unauthorized': 401,
-  'forbidden': 403,
+  unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   'request-timeout': 408,
   'unsupported-media-type': 415,
@@ -54,8 +54,4 @@ export const unknownSubject = (): LedgerError =>
   new LedgerError('not-found', 'The ledger holds no facts about this subject for this tenant.');
 
 export const validationFailed = (errors: readonly FieldError[]): LedgerError =>
-  new LedgerError(
-    'validation-failed',
-    errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    errors,
-  );
+  new LedgerError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -26,8 +26,16 @@ export class ConsentReceiptController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getConsentReceipt', summary: 'A consent receipt', description: 'One consent-given event as a Kantara v1.1 consent receipt, signed as a compact EdDSA JWS.' })
-  @ApiRead(ConsentReceiptDto, { description: 'The receipt and its JWS.', problems: [400, 404], problemDescriptions: { 404: 'No consent-given event with this id for this subject.' } })
+  @ApiOperation({
+    operationId: 'getConsentReceipt',
+    summary: 'A consent receipt',
+    description: 'One consent-given event as a Kantara v1.1 consent receipt, signed as a compact EdDSA JWS.',
+  })
+  @ApiRead(ConsentReceiptDto, {
+    description: 'The receipt and its JWS.',
+    problems: [400, 404],
+    problemDescriptions: { 404: 'No consent-given event with this id for this subject.' },
+  })
   async receipt(@Param() params: ConsentReceiptParams) {
     const stream = await this.events.readStream(subjectStreamId(params.tenantId, params.subjectId));
     const receipt = buildConsentReceipt(params.tenantId, params.subjectId, stream, params.eventId, this.key.publicKeyPem);

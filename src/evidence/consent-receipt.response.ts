@@ -93,4 +93,3 @@ export class ConsentReceiptDto {
   @ApiText({ description: 'The receipt as a compact JWS (EdDSA, RFC 8037).' })
   jws!: string;
 }
-

@@ -57,7 +57,11 @@ describe('buildConsentReceipt', () => {
   it('discloses third parties for a purpose with a transfer anywhere in the stream, and adds their categories', () => {
     const s = aSubjectStream();
     const consent = s.consentGiven({ purposes: ['crm-access', 'usage-analytics'] });
-    const t1 = s.dataTransferred({ purpose: 'crm-access', recipient: { id: 'zoho', name: 'Zoho', kind: 'processor' }, dataCategories: ['pii.email-address'] });
+    const t1 = s.dataTransferred({
+      purpose: 'crm-access',
+      recipient: { id: 'zoho', name: 'Zoho', kind: 'processor' },
+      dataCategories: ['pii.email-address'],
+    });
     const t2 = s.dataTransferred({ purpose: 'crm-access', recipient: { id: 'aws', name: 'AWS', kind: 'cloud-host' } });
     const t3 = s.dataTransferred({ purpose: 'crm-access', recipient: { id: 'zoho', name: 'Zoho', kind: 'processor' } });
     const purposes = buildConsentReceipt(s.tenantId, s.subjectId, [consent, t1, t2, t3], consent.id)?.services[0]?.purposes;

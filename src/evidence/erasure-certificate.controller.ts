@@ -33,8 +33,20 @@ export class ErasureCertificateController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getErasureCertificate', summary: 'A signed certificate that the subject’s erasure completed', description: 'The latest erasure of the subject, confirmed by every system, with inclusion proofs of its events against a freshly signed tree head. `signature` is Ed25519 over the RFC 8785 canonical JSON of {certificate, treeHead}.' })
-  @ApiRead(ErasureCertificateDto, { description: 'The certificate.', problems: [400, 404, 409], problemDescriptions: { 404: 'Unknown subject, or one that never had an erasure.', 409: 'The erasure is still open (`erasure-not-completed`).' } })
+  @ApiOperation({
+    operationId: 'getErasureCertificate',
+    summary: 'A signed certificate that the subject’s erasure completed',
+    description:
+      'The latest erasure of the subject, confirmed by every system, with inclusion proofs of its events against a freshly signed tree head. `signature` is Ed25519 over the RFC 8785 canonical JSON of {certificate, treeHead}.',
+  })
+  @ApiRead(ErasureCertificateDto, {
+    description: 'The certificate.',
+    problems: [400, 404, 409],
+    problemDescriptions: {
+      404: 'Unknown subject, or one that never had an erasure.',
+      409: 'The erasure is still open (`erasure-not-completed`).',
+    },
+  })
   async certificate(@Param() params: SubjectParams, @Query() query: FreshnessQuery) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
     // A confirmation's evidence is personal: after shredding (which a completed erasure implies) it reads "[erased]".

@@ -58,7 +58,12 @@ export const buildErasureCertificate = (
         completedAt: null,
       };
     } else if (event.type === 'deletion-completed' && latest && event.data.deletionId === latest.deletionId) {
-      latest.confirmations.push({ system: event.data.system, completedAt: event.data.completedAt, evidence: event.data.evidence ?? null, eventId: stored.id });
+      latest.confirmations.push({
+        system: event.data.system,
+        completedAt: event.data.completedAt,
+        evidence: event.data.evidence ?? null,
+        eventId: stored.id,
+      });
       latest.pending = event.data.remainingSystems;
       if (event.data.remainingSystems.length === 0) latest.completedAt = event.data.completedAt;
     }

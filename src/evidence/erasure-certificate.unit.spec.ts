@@ -16,20 +16,39 @@ describe('buildErasureCertificate', () => {
     const s = aSubjectStream();
     const requested = s.deletionRequested({ systems: ['crm', 'backups'] });
     const crm = s.deletionCompleted({ deletionId: requested.data.deletionId, system: 'crm', remainingSystems: ['backups'] });
-    expect(buildErasureCertificate(s.tenantId, s.subjectId, [requested], issuedAt)).toEqual({ state: 'open', deletionId: requested.data.deletionId, pendingSystems: ['crm', 'backups'] });
-    expect(buildErasureCertificate(s.tenantId, s.subjectId, [requested, crm], issuedAt)).toEqual({ state: 'open', deletionId: requested.data.deletionId, pendingSystems: ['backups'] });
+    expect(buildErasureCertificate(s.tenantId, s.subjectId, [requested], issuedAt)).toEqual({
+      state: 'open',
+      deletionId: requested.data.deletionId,
+      pendingSystems: ['crm', 'backups'],
+    });
+    expect(buildErasureCertificate(s.tenantId, s.subjectId, [requested, crm], issuedAt)).toEqual({
+      state: 'open',
+      deletionId: requested.data.deletionId,
+      pendingSystems: ['backups'],
+    });
   });
 
   it('certifies the completed erasure with every confirmation and the proving event ids', () => {
     const s = aSubjectStream();
     const consent = s.consentGiven();
     const requested = s.deletionRequested(
-      { systems: ['crm', 'backups'], trigger: 'subject-request', requestedAt: '2026-02-01T00:00:00.000Z', dueAt: '2026-03-03T00:00:00.000Z' },
+      {
+        systems: ['crm', 'backups'],
+        trigger: 'subject-request',
+        requestedAt: '2026-02-01T00:00:00.000Z',
+        dueAt: '2026-03-03T00:00:00.000Z',
+      },
       { occurredAt: '2026-02-01T00:00:00.000Z' },
     );
     const { deletionId } = requested.data;
-    const crm = s.deletionCompleted({ deletionId, system: 'crm', remainingSystems: ['backups'], evidence: 'OPS-7' }, { occurredAt: '2026-02-02T00:00:00.000Z' });
-    const backups = s.deletionCompleted({ deletionId, system: 'backups', remainingSystems: [] }, { occurredAt: '2026-02-10T00:00:00.000Z' });
+    const crm = s.deletionCompleted(
+      { deletionId, system: 'crm', remainingSystems: ['backups'], evidence: 'OPS-7' },
+      { occurredAt: '2026-02-02T00:00:00.000Z' },
+    );
+    const backups = s.deletionCompleted(
+      { deletionId, system: 'backups', remainingSystems: [] },
+      { occurredAt: '2026-02-10T00:00:00.000Z' },
+    );
     const outcome = buildErasureCertificate(s.tenantId, s.subjectId, [consent, requested, crm, backups], issuedAt);
     expect(outcome).toEqual({
       state: 'completed',
@@ -66,7 +85,10 @@ describe('buildErasureCertificate', () => {
     const done = s.deletionCompleted({ deletionId: first.data.deletionId, system: 'crm' });
     const consent = s.consentGiven();
     const second = s.deletionRequested({ systems: ['crm'] });
-    expect(buildErasureCertificate(s.tenantId, s.subjectId, [first, done, consent, second], issuedAt)).toMatchObject({ state: 'open', deletionId: second.data.deletionId });
+    expect(buildErasureCertificate(s.tenantId, s.subjectId, [first, done, consent, second], issuedAt)).toMatchObject({
+      state: 'open',
+      deletionId: second.data.deletionId,
+    });
     const secondDone = s.deletionCompleted({ deletionId: second.data.deletionId, system: 'crm' });
     const outcome = buildErasureCertificate(s.tenantId, s.subjectId, [first, done, consent, second, secondDone], issuedAt);
     expect(outcome.state === 'completed' && outcome.certificate.eventIds).toEqual([second.id, secondDone.id]);

@@ -48,8 +48,7 @@ export const canonicalEventText = (event: HashedFields): string => {
 };
 
 /** Hex SHA-256 of the event's canonical JSON (its `metadata.hash` excluded). */
-export const eventHash = (event: HashedFields): string =>
-  createHash('sha256').update(canonicalEventText(event), 'utf8').digest('hex');
+export const eventHash = (event: HashedFields): string => createHash('sha256').update(canonicalEventText(event), 'utf8').digest('hex');
 
 /**
  * Returns `events` (to be appended in this order at `firstStreamPosition`, ...) with

@@ -13,7 +13,8 @@ const signingKeyProvider: Provider = {
   useFactory: (config: LedgerConfig) => {
     const key = loadSigningKey(config.signingKey, config.dataDir);
     const logger = new Logger('SigningKey');
-    if (key.generated) logger.warn(`no LEDGER_SIGNING_KEY: generated an Ed25519 signing key into ${key.source}; keep it safe and back it up`);
+    if (key.generated)
+      logger.warn(`no LEDGER_SIGNING_KEY: generated an Ed25519 signing key into ${key.source}; keep it safe and back it up`);
     else logger.log(`signing tree heads with the key from ${key.source}`);
     return key;
   },

@@ -101,13 +101,7 @@ export const inclusionProof = (index: number, leaves: readonly Buffer[]): Buffer
  * RFC 9162 2.1.3.2. Every input is checked: sizes, hash lengths, and the proof must be
  * consumed exactly (a missing or extra element fails, as does any altered one).
  */
-export const verifyInclusion = (
-  index: number,
-  treeSize: number,
-  leaf: Buffer,
-  proof: readonly Buffer[],
-  root: Buffer,
-): boolean => {
+export const verifyInclusion = (index: number, treeSize: number, leaf: Buffer, proof: readonly Buffer[], root: Buffer): boolean => {
   if (!isSize(index) || !isSize(treeSize) || index >= treeSize) return false;
   if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
   let fn = index;

@@ -20,16 +20,7 @@ const toHex = (buffers: readonly Buffer[]): string[] => buffers.map((b) => b.toS
  * that Certificate Transparency implementations share; same values as the C++ CT log's
  * merkle_tree_test). Leaf inputs are raw leaf DATA, hashed with leafHash.
  */
-const CT_LEAF_DATA = [
-  '',
-  '00',
-  '10',
-  '2021',
-  '3031',
-  '40414243',
-  '5051525354555657',
-  '606162636465666768696a6b6c6d6e6f',
-].map(hex);
+const CT_LEAF_DATA = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(hex);
 const CT_ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -128,9 +119,7 @@ const refMTH = (d: readonly Buffer[]): Buffer => {
 const refPATH = (m: number, d: readonly Buffer[]): Buffer[] => {
   if (d.length === 1) return [];
   const k = refK(d.length);
-  return m < k
-    ? [...refPATH(m, d.slice(0, k)), refMTH(d.slice(k))]
-    : [...refPATH(m - k, d.slice(k)), refMTH(d.slice(0, k))];
+  return m < k ? [...refPATH(m, d.slice(0, k)), refMTH(d.slice(k))] : [...refPATH(m - k, d.slice(k)), refMTH(d.slice(0, k))];
 };
 const refSUBPROOF = (m: number, d: readonly Buffer[], b: boolean): Buffer[] => {
   if (m === d.length) return b ? [] : [refMTH(d)];
@@ -141,8 +130,7 @@ const refSUBPROOF = (m: number, d: readonly Buffer[], b: boolean): Buffer[] => {
 };
 const refPROOF = (m: number, d: readonly Buffer[]): Buffer[] => refSUBPROOF(m, d, true);
 
-const syntheticLeaves = (n: number): Buffer[] =>
-  Array.from({ length: n }, (_, i) => leafHash(refSha(Buffer.from(`event ${i}`))));
+const syntheticLeaves = (n: number): Buffer[] => Array.from({ length: n }, (_, i) => leafHash(refSha(Buffer.from(`event ${i}`))));
 const LEAVES_64 = syntheticLeaves(64);
 
 const flipBit = (proof: readonly Buffer[], at: number, bit = 3): Buffer[] =>
@@ -153,11 +141,7 @@ const flipBit = (proof: readonly Buffer[], at: number, bit = 3): Buffer[] =>
     return copy;
   });
 const without = (proof: readonly Buffer[], at: number): Buffer[] => proof.filter((_, i) => i !== at);
-const insertAt = (proof: readonly Buffer[], at: number, extra: Buffer): Buffer[] => [
-  ...proof.slice(0, at),
-  extra,
-  ...proof.slice(at),
-];
+const insertAt = (proof: readonly Buffer[], at: number, extra: Buffer): Buffer[] => [...proof.slice(0, at), extra, ...proof.slice(at)];
 
 describe('Merkle tree hashing (RFC 9162 / RFC 6962)', () => {
   describe('known answers', () => {

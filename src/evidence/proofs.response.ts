@@ -4,7 +4,10 @@ import { ApiCount, ApiInstant, ApiText, ApiTextList } from '../http/openapi/prop
 export const HEX_SHA256 = { pattern: '^[0-9a-f]{64}$' };
 
 /** The OpenAPI description of the transparency log's answers (transparency-log.ts builds them). */
-@ApiSchema({ name: 'SignedTreeHead', description: 'The Merkle tree head over the first `treeSize` events (RFC 9162 hashing), signed with Ed25519.' })
+@ApiSchema({
+  name: 'SignedTreeHead',
+  description: 'The Merkle tree head over the first `treeSize` events (RFC 9162 hashing), signed with Ed25519.',
+})
 export class SignedTreeHeadDto {
   @ApiCount()
   treeSize!: number;
@@ -19,7 +22,10 @@ export class SignedTreeHeadDto {
   signature!: string;
 }
 
-@ApiSchema({ name: 'InclusionProof', description: 'That one event is leaf `leafIndex` of the tree of `treeSize` leaves with root `rootHash`.' })
+@ApiSchema({
+  name: 'InclusionProof',
+  description: 'That one event is leaf `leafIndex` of the tree of `treeSize` leaves with root `rootHash`.',
+})
 export class InclusionProofDto {
   @ApiText({ format: 'uuid' })
   eventId!: string;
@@ -43,7 +49,10 @@ export class InclusionProofDto {
   proof!: string[];
 }
 
-@ApiSchema({ name: 'EventProofs', description: 'A freshly signed tree head and an inclusion proof of each event against it; checkable offline.' })
+@ApiSchema({
+  name: 'EventProofs',
+  description: 'A freshly signed tree head and an inclusion proof of each event against it; checkable offline.',
+})
 export class EventProofsDto {
   @ApiProperty({ type: () => SignedTreeHeadDto })
   treeHead!: SignedTreeHeadDto;

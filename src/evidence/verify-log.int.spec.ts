@@ -187,7 +187,13 @@ describe('verifying the event log', () => {
       await store.append('subject-t/s', [event('legacy')], 'no-stream');
       await store.append('subject-t/s', chainEvents('subject-t/s', GENESIS_HASH, 1, [event('chained')]), 0);
       expect(await verifyLog(store.readAll())).toMatchObject({ ok: false, problem: 'missing hash', eventId: 'legacy' });
-      expect(await verifyLog(store.readAll(), { allowUnhashed: true })).toEqual({ ok: true, events: 2, streams: 1, lastPosition: 2, unhashed: 1 });
+      expect(await verifyLog(store.readAll(), { allowUnhashed: true })).toEqual({
+        ok: true,
+        events: 2,
+        streams: 1,
+        lastPosition: 2,
+        unhashed: 1,
+      });
     } finally {
       await store.close();
     }

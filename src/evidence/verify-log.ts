@@ -152,12 +152,7 @@ export const verifyLog = async (events: AsyncIterable<StoredEvent>, options: Ver
 };
 
 /** Reads on to tell a reordered log from a gap: the first later event of the stream in [from, to). */
-const findLater = async (
-  iterator: AsyncIterator<StoredEvent>,
-  streamId: string,
-  from: number,
-  to: number,
-): Promise<StoredEvent | null> => {
+const findLater = async (iterator: AsyncIterator<StoredEvent>, streamId: string, from: number, to: number): Promise<StoredEvent | null> => {
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     const event = next.value;
     if (event.streamId === streamId && event.streamPosition >= from && event.streamPosition < to) return event;

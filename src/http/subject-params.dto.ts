@@ -3,7 +3,12 @@ import { IsString, Matches } from 'class-validator';
 import { SUBJECT_ID_PATTERN, TENANT_ID_PATTERN } from '../domain/catalogue.js';
 
 export class TenantParams {
-  @ApiProperty({ description: 'The tenant (business customer account).', pattern: TENANT_ID_PATTERN.source, maxLength: 64, example: 'acme' })
+  @ApiProperty({
+    description: 'The tenant (business customer account).',
+    pattern: TENANT_ID_PATTERN.source,
+    maxLength: 64,
+    example: 'acme',
+  })
   @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
   tenantId!: string;
 }

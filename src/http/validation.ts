@@ -10,8 +10,7 @@ export const fieldErrors = (errors: readonly ValidationError[], parent = ''): Fi
   });
 
 // class-validator phrases the whitelist rule as "property x should not exist"; say it plainly.
-const cleanMessage = (message: string): string =>
-  message.replace(/^property (\S+) should not exist$/, 'is not a known field');
+const cleanMessage = (message: string): string => message.replace(/^property (\S+) should not exist$/, 'is not a known field');
 
 /**
  * The one validation pipe: unknown fields are refused (not silently dropped), values are

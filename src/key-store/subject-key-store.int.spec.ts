@@ -22,7 +22,13 @@ describe('the embedded subject-key store, on disk', () => {
   /** Every file of the store's directory that holds these bytes (keys.sqlite, -wal, -shm). */
   const filesHolding = (storeDir: string, bytes: Buffer): string[] =>
     readdirSync(storeDir).filter((name) => readFileSync(join(storeDir, name)).includes(bytes));
-  const aRecord = () => ({ tenantId: 't', subjectId: `s-${randomUUID()}`, wrappedKey: randomBytes(60), masterKeyId: 'm', createdAt: '2026-01-01T00:00:00.000Z' });
+  const aRecord = () => ({
+    tenantId: 't',
+    subjectId: `s-${randomUUID()}`,
+    wrappedKey: randomBytes(60),
+    masterKeyId: 'm',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
 
   it('leaves the bytes of a deleted key in no file, the -wal file included, while other keys stay', async () => {
     const storeDir = mkdtempSync(join(dir, 'store-'));

@@ -24,13 +24,18 @@ export class OpsDashboardController {
 
   constructor() {
     const dir = opsAssetsDir(import.meta.url);
-    const loaded = dir === undefined ? { assets: new Map<OpsAssetName, OpsAsset>(), missing: ['public/ops (no package root)'] } : loadOpsAssets(dir);
+    const loaded =
+      dir === undefined ? { assets: new Map<OpsAssetName, OpsAsset>(), missing: ['public/ops (no package root)'] } : loadOpsAssets(dir);
     this.assets = loaded.assets;
     if (loaded.missing.length > 0) this.logger.warn(`ops dashboard unavailable, missing: ${loaded.missing.join(', ')}`);
   }
 
   @Get()
-  @ApiOperation({ operationId: 'getOpsDashboard', summary: 'The ops dashboard (a page for the browser)', description: 'Static HTML; the page reads the JSON API with the ops key the user enters. No key needed for the page itself.' })
+  @ApiOperation({
+    operationId: 'getOpsDashboard',
+    summary: 'The ops dashboard (a page for the browser)',
+    description: 'Static HTML; the page reads the JSON API with the ops key the user enters. No key needed for the page itself.',
+  })
   @ApiFile('text/html', 'The page.', [404])
   page(@Res() reply: FastifyReply): void {
     this.send(reply, 'index.html');

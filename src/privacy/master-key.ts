@@ -22,8 +22,7 @@ export const MASTER_KEY = Symbol('MasterKey');
 const GENERATED_KEY_FILE = 'master-key';
 
 /** First 16 hex digits of HMAC-SHA256(master, "ledger-master-key-id"): tells keys apart, reveals nothing. */
-export const masterKeyId = (key: Buffer): string =>
-  createHmac('sha256', key).update('ledger-master-key-id').digest('hex').slice(0, 16);
+export const masterKeyId = (key: Buffer): string => createHmac('sha256', key).update('ledger-master-key-id').digest('hex').slice(0, 16);
 
 export const masterKeyFrom = (key: Buffer, source: string): MasterKey => ({ key, id: masterKeyId(key), source });
 

@@ -91,7 +91,9 @@ describe('personal data (seal, open, shred)', () => {
 
   it('opens a page of many subjects with one lookup, [erased] for the one whose key was shredded', async () => {
     const events = await Promise.all(
-      ['a', 'b', 'c'].map(async (s) => stored((await personal.seal('acme', s, [anEvent('acme', s, 'data-transferred', { reference: `ref-${s}` })]))[0]!)),
+      ['a', 'b', 'c'].map(async (s) =>
+        stored((await personal.seal('acme', s, [anEvent('acme', s, 'data-transferred', { reference: `ref-${s}` })]))[0]!),
+      ),
     );
     expect(await personal.shred('acme', 'b')).toBe(true);
     expect(await personal.shred('acme', 'b')).toBe(false);
@@ -108,7 +110,10 @@ describe('personal data (seal, open, shred)', () => {
     const evidence = event!.data['evidence'] as Record<string, string>;
     const bytes = Buffer.from(evidence['contact']!.slice(SEALED_PREFIX.length), 'base64url');
     bytes[20] = (bytes[20] ?? 0) ^ 0xff;
-    const tampered = stored({ ...event!, data: { ...event!.data, evidence: { ...evidence, contact: `${SEALED_PREFIX}${bytes.toString('base64url')}` } } });
+    const tampered = stored({
+      ...event!,
+      data: { ...event!.data, evidence: { ...evidence, contact: `${SEALED_PREFIX}${bytes.toString('base64url')}` } },
+    });
 
     const [opened] = await personal.openEvents([tampered]);
 
@@ -150,14 +155,21 @@ describe('personal data (seal, open, shred)', () => {
       await personal.seal('acme', 'u10', [anEvent('acme', 'u10', 'data-transferred', { reference: 'r' })]);
       const wrong = new PersonalData(keys, masterKeyFrom(randomBytes(32), 'wrong'), clock);
       await expect(wrong.checkMasterKey()).rejects.toBeInstanceOf(ConfigError);
-      await expect(wrong.checkMasterKey()).rejects.toThrow(/^LEDGER_MASTER_KEY: the subject-key store holds data keys wrapped by another master key/);
+      await expect(wrong.checkMasterKey()).rejects.toThrow(
+        /^LEDGER_MASTER_KEY: the subject-key store holds data keys wrapped by another master key/,
+      );
     });
   });
 
   describe('over a long read with an unwrap memo (the audit stream)', () => {
     it('unwraps each key once, still looks keys up per batch, and opens a key destroyed meanwhile as erased', async () => {
       const consent = (subjectId: string, contact: string) =>
-        anEvent('acme', subjectId, 'consent-given', { purposes: ['crm-access'], policyVersion: 'v1', channel: 'web', evidence: { contact } });
+        anEvent('acme', subjectId, 'consent-given', {
+          purposes: ['crm-access'],
+          policyVersion: 'v1',
+          channel: 'web',
+          evidence: { contact },
+        });
       const [a1] = await personal.seal('acme', 'a', [consent('a', 'a@example.com')]);
       const [b1] = await personal.seal('acme', 'b', [consent('b', 'b@example.com')]);
       const [a2] = await personal.seal('acme', 'a', [consent('a', 'a2@example.com')]);

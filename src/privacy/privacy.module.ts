@@ -26,11 +26,7 @@ const masterKeyProvider: Provider = {
 /** Crypto-shredding of personal data, for the write path and every read that shows personal values. */
 @Module({
   imports: [StoresModule],
-  providers: [
-    masterKeyProvider,
-    PersonalData,
-    PrivacyLifecycle,
-  ],
+  providers: [masterKeyProvider, PersonalData, PrivacyLifecycle],
   exports: [PersonalData, MASTER_KEY],
 })
 export class PrivacyModule {}

@@ -27,7 +27,9 @@ export class ReadFreshness {
       if (error instanceof LedgerError && error.code === 'read-model-lagging') {
         const head = await this.events.lastPosition();
         if (atLeast > head) {
-          throw validationFailed([{ field: 'atLeast', message: `no event has been written at position ${atLeast} (the log ends at ${head})` }]);
+          throw validationFailed([
+            { field: 'atLeast', message: `no event has been written at position ${atLeast} (the log ends at ${head})` },
+          ]);
         }
       }
       throw error;

@@ -23,9 +23,23 @@ export class SubjectExportController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'exportSubject', summary: 'Everything about one subject (access request)', description: 'Built from the subject’s own events: status, consents, withdrawals, transfers and recipients, erasures, grievances. JSON, or a sectioned CSV with `Accept: text/csv`.' })
-  @ApiRead(SubjectExportDto, { description: 'The export.', csv: true, problems: [400, 404], problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' } })
-  async export(@Param() params: SubjectParams, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    operationId: 'exportSubject',
+    summary: 'Everything about one subject (access request)',
+    description:
+      'Built from the subject’s own events: status, consents, withdrawals, transfers and recipients, erasures, grievances. JSON, or a sectioned CSV with `Accept: text/csv`.',
+  })
+  @ApiRead(SubjectExportDto, {
+    description: 'The export.',
+    csv: true,
+    problems: [400, 404],
+    problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' },
+  })
+  async export(
+    @Param() params: SubjectParams,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const stream = await this.personalData.openEvents(await readKnownSubject(this.events, params.tenantId, params.subjectId));
     const data = buildSubjectExport(params.tenantId, params.subjectId, stream, this.clock.now());
     if (!acceptsCsv(accept)) return data;

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiCount, ApiInstant, ApiNullableFlag, ApiNullableInstant, ApiNullableText, ApiOptionalText, ApiText, ApiTextList } from '../http/openapi/properties.js';
+import {
+  ApiCount,
+  ApiInstant,
+  ApiNullableFlag,
+  ApiNullableInstant,
+  ApiNullableText,
+  ApiOptionalText,
+  ApiText,
+  ApiTextList,
+} from '../http/openapi/properties.js';
 import { SubjectStatusDto } from '../read-models/subject-status/subject-status.response.js';
 
 /** subject-export.ts builds the answer from the subject's own events; personal values read "[erased]" after shredding. */

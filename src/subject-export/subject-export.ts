@@ -25,10 +25,21 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
     const base = { eventId: stored.id, occurredAt: stored.occurredAt, recordedAt: stored.recordedAt, actor: stored.metadata.actor };
     switch (event.type) {
       case 'consent-given':
-        consents.push({ ...base, purposes: event.data.purposes, policyVersion: event.data.policyVersion, channel: event.data.channel, evidence: event.data.evidence ?? null });
+        consents.push({
+          ...base,
+          purposes: event.data.purposes,
+          policyVersion: event.data.policyVersion,
+          channel: event.data.channel,
+          evidence: event.data.evidence ?? null,
+        });
         break;
       case 'consent-withdrawn':
-        withdrawals.push({ ...base, purposes: event.data.purposes, channel: event.data.channel ?? null, reason: event.data.reason ?? null });
+        withdrawals.push({
+          ...base,
+          purposes: event.data.purposes,
+          channel: event.data.channel ?? null,
+          reason: event.data.reason ?? null,
+        });
         break;
       case 'data-transferred':
         transfers.push({
@@ -60,7 +71,12 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
       case 'deletion-completed': {
         const erasure = erasures.get(event.data.deletionId);
         if (!erasure) break;
-        erasure.confirmations.push({ system: event.data.system, completedAt: event.data.completedAt, evidence: event.data.evidence ?? null, eventId: stored.id });
+        erasure.confirmations.push({
+          system: event.data.system,
+          completedAt: event.data.completedAt,
+          evidence: event.data.evidence ?? null,
+          eventId: stored.id,
+        });
         if (event.data.remainingSystems.length === 0) {
           erasure.completedAt = event.data.completedAt;
           erasure.completedOnTime = event.data.completedAt <= erasure.dueAt;
@@ -119,10 +135,36 @@ interface ErasureEntry {
 }
 
 /** The recipients an access right requires: who received data, of which kind, where, what, and when. */
-const recipientsOf = (transfers: readonly { recipient: { id: string; name: string; kind: string }; country: string; dataCategories: readonly string[]; occurredAt: string }[]) => {
-  const byId = new Map<string, { id: string; name: string; kind: string; countries: Set<string>; dataCategories: Set<string>; transfers: number; firstAt: string; lastAt: string }>();
+const recipientsOf = (
+  transfers: readonly {
+    recipient: { id: string; name: string; kind: string };
+    country: string;
+    dataCategories: readonly string[];
+    occurredAt: string;
+  }[],
+) => {
+  const byId = new Map<
+    string,
+    {
+      id: string;
+      name: string;
+      kind: string;
+      countries: Set<string>;
+      dataCategories: Set<string>;
+      transfers: number;
+      firstAt: string;
+      lastAt: string;
+    }
+  >();
   for (const t of transfers) {
-    const entry = byId.get(t.recipient.id) ?? { ...t.recipient, countries: new Set(), dataCategories: new Set(), transfers: 0, firstAt: t.occurredAt, lastAt: t.occurredAt };
+    const entry = byId.get(t.recipient.id) ?? {
+      ...t.recipient,
+      countries: new Set(),
+      dataCategories: new Set(),
+      transfers: 0,
+      firstAt: t.occurredAt,
+      lastAt: t.occurredAt,
+    };
     entry.countries.add(t.country);
     t.dataCategories.forEach((c) => entry.dataCategories.add(c));
     entry.transfers += 1;

@@ -1,11 +1,6 @@
 import { describe, expect, it, beforeEach, afterEach } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import {
-  WrongExpectedVersionError,
-  type EventStore,
-  type NewEvent,
-  type StoredEvent,
-} from '../../src/event-store/event-store.port.js';
+import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../../src/event-store/event-store.port.js';
 
 /**
  * The event-store port's contract. Every adapter runs this same suite: call it once per
@@ -116,7 +111,11 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         await store.append(id, [event()], 'no-stream');
         const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.append(id, [event()], 0)));
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError)).toBe(true);
+        expect(
+          results
+            .filter((r) => r.status === 'rejected')
+            .every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError),
+        ).toBe(true);
         expect(await store.readStream(id)).toHaveLength(2);
       });
     });
@@ -163,7 +162,10 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         expect((await readAll({ fromPosition: start, tenantIds: [a, b], limit: 3 })).map((e) => e.id)).toEqual(ofAOrB.slice(0, 3));
         const fromThird = written[3]!.globalPosition;
         expect((await readAll({ fromPosition: fromThird, tenantIds: [a, b] })).map((e) => e.id)).toEqual(
-          written.slice(3).filter((e) => e.metadata.tenantId !== c).map((e) => e.id),
+          written
+            .slice(3)
+            .filter((e) => e.metadata.tenantId !== c)
+            .map((e) => e.id),
         );
       });
 
@@ -184,8 +186,20 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         let revisionA: number | 'no-stream' = 'no-stream';
         let revisionB: number | 'no-stream' = 'no-stream';
         for (let i = 0; i < 12; i++) {
-          revisionA = (await store.append(streamA, Array.from({ length: 100 }, () => event('consent-given', a)), revisionA)).nextExpectedRevision;
-          revisionB = (await store.append(streamB, Array.from({ length: 90 }, () => event('consent-given', b)), revisionB)).nextExpectedRevision;
+          revisionA = (
+            await store.append(
+              streamA,
+              Array.from({ length: 100 }, () => event('consent-given', a)),
+              revisionA,
+            )
+          ).nextExpectedRevision;
+          revisionB = (
+            await store.append(
+              streamB,
+              Array.from({ length: 90 }, () => event('consent-given', b)),
+              revisionB,
+            )
+          ).nextExpectedRevision;
         }
         const both = await readAll({ fromPosition: start, tenantIds: [a, b] });
         expect(both).toHaveLength(12 * 190);
@@ -199,7 +213,11 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         const id = stream();
         let revision: number | 'no-stream' = 'no-stream';
         for (let i = 0; i < 25; i++) {
-          const result = await store.append(id, Array.from({ length: 100 }, () => event()), revision);
+          const result = await store.append(
+            id,
+            Array.from({ length: 100 }, () => event()),
+            revision,
+          );
           revision = result.nextExpectedRevision;
         }
         const all = await readAll({ fromPosition: start });

@@ -46,7 +46,12 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
 
       it('writes the newer documents of a batch that also holds stale ones', async () => {
         await store.putMany(collection, [doc('a', 5, { v: 'a5' }), doc('b', 5, { v: 'b5' })]);
-        await store.putMany(collection, [doc('a', 3, { v: 'stale' }), doc('c', 4, { v: 'c4' }), doc('b', 6, { v: 'b6' }), doc('a', 4, { v: 'stale' })]);
+        await store.putMany(collection, [
+          doc('a', 3, { v: 'stale' }),
+          doc('c', 4, { v: 'c4' }),
+          doc('b', 6, { v: 'b6' }),
+          doc('a', 4, { v: 'stale' }),
+        ]);
         const found = await store.getMany(collection, ['a', 'b', 'c']);
         expect([...found.values()].map((d) => d['v']).sort()).toEqual(['a5', 'b6', 'c4']);
       });
@@ -67,10 +72,43 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
     describe('queries', () => {
       beforeEach(async () => {
         await store.putMany(collection, [
-          doc('1', 1, { tenantId: 'acme', at: '2026-01-01T00:00:00.000Z', country: 'SG', systems: ['crm', 'backups'], state: 'open', dueAt: '2026-02-01T00:00:00.000Z', hours: 5 }),
-          doc('2', 2, { tenantId: 'acme', at: '2026-01-02T00:00:00.000Z', country: 'IN', systems: ['crm'], state: 'open', dueAt: '2026-01-05T00:00:00.000Z', hours: 1 }),
-          doc('3', 3, { tenantId: 'globex', at: '2026-01-03T00:00:00.000Z', country: 'SG', systems: [], state: 'completed', dueAt: '2026-01-10T00:00:00.000Z', hours: 10 }),
-          doc('4', 4, { tenantId: 'acme', at: '2026-01-03T00:00:00.000Z', country: 'US', systems: ['backups'], state: 'completed', dueAt: '2026-01-10T00:00:00.000Z', hours: 2, done: true }),
+          doc('1', 1, {
+            tenantId: 'acme',
+            at: '2026-01-01T00:00:00.000Z',
+            country: 'SG',
+            systems: ['crm', 'backups'],
+            state: 'open',
+            dueAt: '2026-02-01T00:00:00.000Z',
+            hours: 5,
+          }),
+          doc('2', 2, {
+            tenantId: 'acme',
+            at: '2026-01-02T00:00:00.000Z',
+            country: 'IN',
+            systems: ['crm'],
+            state: 'open',
+            dueAt: '2026-01-05T00:00:00.000Z',
+            hours: 1,
+          }),
+          doc('3', 3, {
+            tenantId: 'globex',
+            at: '2026-01-03T00:00:00.000Z',
+            country: 'SG',
+            systems: [],
+            state: 'completed',
+            dueAt: '2026-01-10T00:00:00.000Z',
+            hours: 10,
+          }),
+          doc('4', 4, {
+            tenantId: 'acme',
+            at: '2026-01-03T00:00:00.000Z',
+            country: 'US',
+            systems: ['backups'],
+            state: 'completed',
+            dueAt: '2026-01-10T00:00:00.000Z',
+            hours: 2,
+            done: true,
+          }),
         ]);
       });
       const ids = (docs: ReadDocument[]) => docs.map((d) => d._id);
@@ -79,7 +117,9 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
         expect(ids(await store.find(collection, { where: { tenantId: 'acme' }, orderBy: ['at'] }))).toEqual(['1', '2', '4']);
         expect(ids(await store.find(collection, { where: { country: { in: ['IN', 'US'] } } }))).toEqual(['2', '4']);
         expect(ids(await store.find(collection, { where: { systems: { contains: 'backups' } } }))).toEqual(['1', '4']);
-        expect(ids(await store.find(collection, { where: { at: { gte: '2026-01-02T00:00:00.000Z', lt: '2026-01-03T00:00:00.000Z' } } }))).toEqual(['2']);
+        expect(
+          ids(await store.find(collection, { where: { at: { gte: '2026-01-02T00:00:00.000Z', lt: '2026-01-03T00:00:00.000Z' } } })),
+        ).toEqual(['2']);
         expect(ids(await store.find(collection, { where: { hours: { gt: 1, lte: 5 } } }))).toEqual(['1', '4']);
         expect(ids(await store.find(collection, { where: { done: true } }))).toEqual(['4']);
         expect(ids(await store.find(collection, { where: { country: { in: [] } } }))).toEqual([]);
@@ -101,7 +141,12 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
         expect(await notIn({ done: { nin: [null, true] } })).toEqual([]);
         expect(await store.count(collection, { tenantId: 'acme', country: { nin: ['SG', 'US'] } })).toBe(2);
         // With sorting and keyset paging, as a paged read uses it.
-        const page = await store.find(collection, { where: { country: { nin: ['IN'] } }, orderBy: ['at'], limit: 2, after: ['2026-01-01T00:00:00.000Z', '1'] });
+        const page = await store.find(collection, {
+          where: { country: { nin: ['IN'] } },
+          orderBy: ['at'],
+          limit: 2,
+          after: ['2026-01-01T00:00:00.000Z', '1'],
+        });
         expect(ids(page)).toEqual(['3', '4']);
       });
 

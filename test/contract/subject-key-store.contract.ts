@@ -140,7 +140,6 @@ export const subjectKeyStoreContract = (adapterName: string, openStore: () => Pr
         expect((await store.markedForShredding()).filter((r) => idOf(r) === idOf(record))).toHaveLength(1);
       });
     });
-
   });
 };
 

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mongoFor, newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { limitFileSize, spawnLedger } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, consentAndTransferCommands, sendInOrder } from '../support/crash-checks.js';
+import {
+  caughtUpProcess,
+  checkAnswersAgainstLog,
+  expectReadModelsEqualRebuild,
+  verifyChain,
+  withStores,
+  consentAndTransferCommands,
+  sendInOrder,
+} from '../support/crash-checks.js';
 import { newTenant } from '../support/requests.js';
 
 /**
@@ -31,7 +39,11 @@ describe('the data directory refuses writes (disk full)', () => {
     const during = consentAndTransferCommands(tenant, 3);
     await sendInOrder(ledger, during);
     for (const command of during) {
-      expect({ status: command.answer?.status, type: command.answer?.headers.get('content-type')?.split(';')[0], code: command.answer?.body?.code }).toEqual({
+      expect({
+        status: command.answer?.status,
+        type: command.answer?.headers.get('content-type')?.split(';')[0],
+        code: command.answer?.body?.code,
+      }).toEqual({
         status: 503,
         type: 'application/problem+json',
         code: 'store-unavailable',

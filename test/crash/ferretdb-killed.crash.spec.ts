@@ -7,7 +7,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { spawnLedger } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, verifyChain, withStores, consentAndTransferCommands, sendInOrder, type SentCommand } from '../support/crash-checks.js';
+import {
+  caughtUpProcess,
+  checkAnswersAgainstLog,
+  expectReadModelsEqualRebuild,
+  verifyChain,
+  withStores,
+  consentAndTransferCommands,
+  sendInOrder,
+  type SentCommand,
+} from '../support/crash-checks.js';
 import { newTenant, subjectPath } from '../support/requests.js';
 
 /**
@@ -16,7 +25,8 @@ import { newTenant, subjectPath } from '../support/requests.js';
  * into ~/.cache/privacy-ledger/bin. Without it the test only says so, unless MONGODB_URL is set
  * (CI), where a missing binary is a failure.
  */
-const FERRETDB = process.env['FERRETDB_BIN'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'privacy-ledger/bin/ferretdb');
+const FERRETDB =
+  process.env['FERRETDB_BIN'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'privacy-ledger/bin/ferretdb');
 const available = existsSync(FERRETDB);
 
 const freePort = () =>
@@ -74,7 +84,10 @@ if (available) {
     it('answers reads and commands 503 while it is down, then resumes projections with nothing lost or doubled', async () => {
       const dataDir = newDataDir();
       const ferretDir = newDataDir();
-      cleanup.push(() => removeDataDir(dataDir), () => removeDataDir(ferretDir));
+      cleanup.push(
+        () => removeDataDir(dataDir),
+        () => removeDataDir(ferretDir),
+      );
       const port = await freePort();
       const mongodbUrl = `mongodb://127.0.0.1:${port}/crash_${randomUUID().slice(0, 8)}`;
       let ferret = await startFerretDb(ferretDir, port);
@@ -92,7 +105,8 @@ if (available) {
       // Reads: 503 within the driver's server-selection bound (5 s), not 500, not a hang.
       const started = Date.now();
       const read = await ledger.get(subjectPath(tenant, before[0]!.path.split('/')[5]!));
-      if (read.status !== 503) console.error(`read while FerretDB is down: ${read.status}\n${ledger.output().split('\n').slice(-30).join('\n')}`);
+      if (read.status !== 503)
+        console.error(`read while FerretDB is down: ${read.status}\n${ledger.output().split('\n').slice(-30).join('\n')}`);
       expect({ status: read.status, code: read.body?.code }).toEqual({ status: 503, code: 'store-unavailable' });
       expect(Date.now() - started).toBeLessThan(10_000);
       // Commands: the idempotency records and the subjects' data keys live in MongoDB too, so a

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { PROJECTIONS } from '../../src/app.projections.js';
 import { mongoFor, newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { LedgerExitedError, spawnLedger, type LedgerProcess } from '../support/ledger-process.js';
-import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, withStores, sendChains, type SentCommand } from '../support/crash-checks.js';
+import {
+  caughtUpProcess,
+  checkAnswersAgainstLog,
+  expectReadModelsEqualRebuild,
+  withStores,
+  sendChains,
+  type SentCommand,
+} from '../support/crash-checks.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
 const CRASHES = 3;
@@ -19,7 +26,6 @@ const commandsFor = (tenant: string, subjects: number): SentCommand[][] =>
       { key: randomUUID(), path: `${path}/deletion-completions`, body: { system: 'crm' }, eventTypes: ['deletion-completed'] },
     ];
   });
-
 
 describe('kill -9 of the projection runner between a read-model write and its checkpoint', () => {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -49,7 +49,8 @@ const problemWith = (file: string, kind: 'link' | 'code-path', target: string): 
   if (!bare && isGenerated(target.replace(/^\.\//, ''))) return null;
   for (const candidate of concretePaths(target.replace(/^\.\//, ''))) {
     const places = bare ? [join(dirname(file), candidate), candidate] : [candidate];
-    if (!places.some((place) => existsSync(join(ROOT, place)))) return `\`${target}\`: no such file or folder${bare ? ' (next to this file or at the root)' : ''}`;
+    if (!places.some((place) => existsSync(join(ROOT, place))))
+      return `\`${target}\`: no such file or folder${bare ? ' (next to this file or at the root)' : ''}`;
   }
   return null;
 };
@@ -90,7 +91,10 @@ describe('markdown references (the checker itself)', () => {
   });
 
   it('reduces placeholders to what must exist', () => {
-    expect(concretePaths('src/commands/{give-consent,publish-policy}/')).toEqual(['src/commands/give-consent/', 'src/commands/publish-policy/']);
+    expect(concretePaths('src/commands/{give-consent,publish-policy}/')).toEqual([
+      'src/commands/give-consent/',
+      'src/commands/publish-policy/',
+    ]);
     expect(concretePaths('src/commands/<use-case>/<use-case>.handler.ts')).toEqual(['src/commands/']);
     expect(concretePaths('src/domain/**/*.events.ts')).toEqual(['src/domain/']);
     expect(pathsInCode('(see test/e2e/).')).toEqual(['test/e2e/']);

@@ -13,7 +13,8 @@ export interface Reference {
 }
 
 /** Top-level folders and files of the repository a code span may name. */
-const REPO_PATH = /^(?:\.\/)?(?:(?:src|test|docs|bench|bin|public|\.ci)\/[^\s`'"]*|(?:README|CONTRIBUTING|CHANGELOG)\.md|LICENSE|Dockerfile|docker-compose\.yml|package\.json|tsconfig(?:\.[a-z]+)?\.json|nest-cli\.json)$/;
+const REPO_PATH =
+  /^(?:\.\/)?(?:(?:src|test|docs|bench|bin|public|\.ci)\/[^\s`'"]*|(?:README|CONTRIBUTING|CHANGELOG)\.md|LICENSE|Dockerfile|docker-compose\.yml|package\.json|tsconfig(?:\.[a-z]+)?\.json|nest-cli\.json)$/;
 /** A bare markdown file name (`events.md`): a sibling in the same folder. */
 const BARE_MARKDOWN = /^[A-Za-z0-9_-]+\.md$/;
 
@@ -134,7 +135,11 @@ export const structuralProblems = (markdown: string): { line: number; problem: s
     const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(text)?.[1];
     if (fence === null) {
       if (marker) fence = { marker, line: index + 1 };
-      else if (/^\s*\|/.test(text) && (index === 0 || lines[index - 1]!.trim() === '') && !/^\s*\|?\s*:?-{3,}/.test(lines[index + 1] ?? '')) {
+      else if (
+        /^\s*\|/.test(text) &&
+        (index === 0 || lines[index - 1]!.trim() === '') &&
+        !/^\s*\|?\s*:?-{3,}/.test(lines[index + 1] ?? '')
+      ) {
         problems.push({ line: index + 1, problem: 'table row with no header row above it' });
       }
     } else if (marker && marker[0] === fence.marker[0] && marker.length >= fence.marker.length && text.trim() === marker) {

@@ -14,7 +14,9 @@ const registered = (): string[] =>
 
 /** The first column of docs/operations.md's metrics table. */
 const documented = (): string[] =>
-  [...readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8').matchAll(/^\|\s*`(ledger_[a-z0-9_]+)`\s*\|/gm)].map((m) => m[1]!).sort();
+  [...readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8').matchAll(/^\|\s*`(ledger_[a-z0-9_]+)`\s*\|/gm)]
+    .map((m) => m[1]!)
+    .sort();
 
 describe('docs/operations.md metrics table', () => {
   it('finds the registered metrics', () => {
@@ -27,7 +29,10 @@ describe('docs/operations.md metrics table', () => {
 });
 
 describe('the ledger_commands_total row of docs/operations.md', () => {
-  const row = readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8').split('\n').find((line) => line.startsWith('| `ledger_commands_total`')) ?? '';
+  const row =
+    readFileSync(join(REPO_ROOT, 'docs', 'operations.md'), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('| `ledger_commands_total`')) ?? '';
 
   it('finds the command types in the domain', () => {
     expect(domainCommandTypes()).toEqual(expect.arrayContaining(['give-consent', 'lodge-grievance', 'publish-policy']));
@@ -37,4 +42,3 @@ describe('the ledger_commands_total row of docs/operations.md', () => {
     expect(domainCommandTypes().filter((type) => !row.includes(`\`${type}\``))).toEqual([]);
   });
 });
-

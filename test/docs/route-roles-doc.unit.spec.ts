@@ -36,7 +36,9 @@ const readmeRoutes = (): Set<string> => {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const section = readme.split(/^## /m).find((part) => part.startsWith('API overview')) ?? '';
   return new Set(
-    [...section.matchAll(/^\|\s*`(GET|POST) (\/[^`\s]*)`/gm)].map(([, method, path]) => `${method} ${path!.split('?')[0]!.replace(/\{([A-Za-z]+)\}/g, ':$1')}`),
+    [...section.matchAll(/^\|\s*`(GET|POST) (\/[^`\s]*)`/gm)].map(
+      ([, method, path]) => `${method} ${path!.split('?')[0]!.replace(/\{([A-Za-z]+)\}/g, ':$1')}`,
+    ),
   );
 };
 
@@ -46,4 +48,3 @@ describe("README's API overview", () => {
     expect(ROUTE_ACCESS.map((r) => `${r.method} ${r.url}`).filter((route) => !listed.has(route))).toEqual([]);
   });
 });
-

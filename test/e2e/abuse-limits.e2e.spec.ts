@@ -99,7 +99,11 @@ describe('abuse limits', () => {
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://ops.example.com');
       const preflight = await fetch(`${ledger.url}/v1/deletions`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://ops.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin: 'https://ops.example.com',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://ops.example.com');
@@ -155,17 +159,31 @@ describe('logs', () => {
   const SERVICE_KEY = 'svc-logged-0123456789abcdef';
   const WRONG_KEY = 'svc-logged-0123456789abcdeX';
   const lines: string[] = [];
-  const capture = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  const capture =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(
+        `${level} ${args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`,
+      );
+    };
+  const logger = {
+    log: capture('log'),
+    error: capture('error'),
+    warn: capture('warn'),
+    debug: capture('debug'),
+    verbose: capture('verbose'),
+    fatal: capture('fatal'),
   };
-  const logger = { log: capture('log'), error: capture('error'), warn: capture('warn'), debug: capture('debug'), verbose: capture('verbose'), fatal: capture('fatal') };
   let ledger: RunningLedger;
 
   beforeAll(async () => {
     ledger = await startLedger({
       logger,
       env: {
-        LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry, { name: 'logged-service', role: 'service', tenants: ['acme'], key: SERVICE_KEY }]),
+        LEDGER_API_KEYS: JSON.stringify([
+          e2eAdminKeyEntry,
+          { name: 'logged-service', role: 'service', tenants: ['acme'], key: SERVICE_KEY },
+        ]),
         LEDGER_RATE_LIMIT: '8',
       },
     });

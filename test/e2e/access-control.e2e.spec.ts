@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
-import { e2eAdminKeyEntry, mongoFor, newDataDir, removeDataDir, startLedger, type HttpAnswer, type LedgerClient, type RunningLedger } from '../support/ledger-app.js';
+import {
+  e2eAdminKeyEntry,
+  mongoFor,
+  newDataDir,
+  removeDataDir,
+  startLedger,
+  type HttpAnswer,
+  type LedgerClient,
+  type RunningLedger,
+} from '../support/ledger-app.js';
 import { caughtUp, eventIds } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
@@ -68,7 +77,9 @@ interface Row {
 
 /** Routes that need no key (probes, the API description, the ops page's static files). */
 const isPublic = (route: string): boolean =>
-  ['/health/live', '/health/ready', '/openapi.json', '/docs', '/ops'].includes(route) || route.startsWith('/docs/') || route.startsWith('/ops/');
+  ['/health/live', '/health/ready', '/openapi.json', '/docs', '/ops'].includes(route) ||
+  route.startsWith('/docs/') ||
+  route.startsWith('/ops/');
 
 const S = '/v1/tenants/:tenantId/subjects/:subjectId';
 const T = '/v1/tenants/:tenantId';
@@ -85,7 +96,12 @@ const get = (path: string) => async () => ({ path });
  */
 const ROWS: readonly Row[] = [
   // commands
-  { method: 'POST', route: `${S}/consents`, request: async () => ({ path: `${fresh()}/consents`, body: consentBody() }), expected: '201 403 403 201 403 401 401' },
+  {
+    method: 'POST',
+    route: `${S}/consents`,
+    request: async () => ({ path: `${fresh()}/consents`, body: consentBody() }),
+    expected: '201 403 403 201 403 401 401',
+  },
   {
     method: 'POST',
     route: `${S}/consents/withdrawals`,
@@ -106,7 +122,12 @@ const ROWS: readonly Row[] = [
     },
     expected: '201 403 403 201 403 401 401',
   },
-  { method: 'POST', route: `${S}/deletion-requests`, request: async () => ({ path: `${fresh()}/deletion-requests`, body: {} }), expected: '201 403 403 201 403 401 401' },
+  {
+    method: 'POST',
+    route: `${S}/deletion-requests`,
+    request: async () => ({ path: `${fresh()}/deletion-requests`, body: {} }),
+    expected: '201 403 403 201 403 401 401',
+  },
   {
     method: 'POST',
     route: `${S}/deletion-completions`,
@@ -120,7 +141,10 @@ const ROWS: readonly Row[] = [
   {
     method: 'POST',
     route: `${S}/grievances`,
-    request: async () => ({ path: `${fresh()}/grievances`, body: { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'Still getting offers.' } }),
+    request: async () => ({
+      path: `${fresh()}/grievances`,
+      body: { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'Still getting offers.' },
+    }),
     expected: '201 403 403 201 403 401 401',
   },
   {
@@ -128,12 +152,22 @@ const ROWS: readonly Row[] = [
     route: `${S}/grievances/:grievanceId/resolution`,
     request: async (_f, admin) => {
       const path = fresh();
-      const lodged = await created(admin.post(`${path}/grievances`, { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'x' }));
-      return { path: `${path}/grievances/${lodged.body.grievanceId}/resolution`, body: { outcome: 'upheld', resolvedAt: '2026-02-10T09:00:00Z' } };
+      const lodged = await created(
+        admin.post(`${path}/grievances`, { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'x' }),
+      );
+      return {
+        path: `${path}/grievances/${lodged.body.grievanceId}/resolution`,
+        body: { outcome: 'upheld', resolvedAt: '2026-02-10T09:00:00Z' },
+      };
     },
     expected: '201 403 403 201 403 401 401',
   },
-  { method: 'POST', route: `${T}/policies`, request: async () => ({ path: `/v1/tenants/${TENANT}/policies`, body: policyBody(`v-${newSubject().slice(2, 10)}`) }), expected: '201 403 403 201 403 401 401' },
+  {
+    method: 'POST',
+    route: `${T}/policies`,
+    request: async () => ({ path: `/v1/tenants/${TENANT}/policies`, body: policyBody(`v-${newSubject().slice(2, 10)}`) }),
+    expected: '201 403 403 201 403 401 401',
+  },
   {
     method: 'POST',
     route: `${T}/policies/:version/notices`,
@@ -146,7 +180,12 @@ const ROWS: readonly Row[] = [
   },
   // reads of one tenant
   { method: 'GET', route: S, request: async (f) => ({ path: subjectPath(TENANT, f.subject) }), expected: '200 200 403 200 403 401 401' },
-  { method: 'GET', route: `${S}/history`, request: async (f) => ({ path: `${subjectPath(TENANT, f.subject)}/history` }), expected: '200 200 403 200 403 401 401' },
+  {
+    method: 'GET',
+    route: `${S}/history`,
+    request: async (f) => ({ path: `${subjectPath(TENANT, f.subject)}/history` }),
+    expected: '200 200 403 200 403 401 401',
+  },
   {
     method: 'GET',
     route: `${S}/consents/:eventId/receipt`,
@@ -162,8 +201,18 @@ const ROWS: readonly Row[] = [
     request: async (f) => ({ path: `/v1/tenants/${TENANT}/policies/${f.policyVersion}/notices` }),
     expected: '200 200 403 200 403 401 401',
   },
-  { method: 'GET', route: `${T}/processing-record`, request: get(`/v1/tenants/${TENANT}/processing-record`), expected: '200 200 403 200 403 401 401' },
-  { method: 'GET', route: `${S}/export`, request: async (f) => ({ path: `${subjectPath(TENANT, f.subject)}/export` }), expected: '403 200 403 200 403 401 401' },
+  {
+    method: 'GET',
+    route: `${T}/processing-record`,
+    request: get(`/v1/tenants/${TENANT}/processing-record`),
+    expected: '200 200 403 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: `${S}/export`,
+    request: async (f) => ({ path: `${subjectPath(TENANT, f.subject)}/export` }),
+    expected: '403 200 403 200 403 401 401',
+  },
   {
     method: 'GET',
     route: `${S}/erasure-certificate`,
@@ -171,19 +220,79 @@ const ROWS: readonly Row[] = [
     expected: '403 200 403 200 403 401 401',
   },
   // the monitors: a key of some tenants must name one; a * key may not
-  { method: 'GET', route: '/v1/deletions', variant: '?tenantId=', request: get(`/v1/deletions?tenantId=${TENANT}`), expected: '403 200 200 200 403 401 401' },
+  {
+    method: 'GET',
+    route: '/v1/deletions',
+    variant: '?tenantId=',
+    request: get(`/v1/deletions?tenantId=${TENANT}`),
+    expected: '403 200 200 200 403 401 401',
+  },
   { method: 'GET', route: '/v1/deletions', variant: 'all tenants', request: get('/v1/deletions'), expected: '403 403 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/deletions/summary', variant: '?tenantId=', request: get(`/v1/deletions/summary?tenantId=${TENANT}`), expected: '403 200 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/deletions/summary', variant: 'all tenants', request: get('/v1/deletions/summary'), expected: '403 403 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/grievances', variant: '?tenantId=', request: get(`/v1/grievances?tenantId=${TENANT}`), expected: '403 200 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/grievances', variant: 'all tenants', request: get('/v1/grievances'), expected: '403 403 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/grievances/summary', variant: '?tenantId=', request: get(`/v1/grievances/summary?tenantId=${TENANT}`), expected: '403 200 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/grievances/summary', variant: 'all tenants', request: get('/v1/grievances/summary'), expected: '403 403 200 200 403 401 401' },
-  { method: 'GET', route: '/v1/grievances/summary', variant: 'the other tenant', request: get(`/v1/grievances/summary?tenantId=${OTHER}`), expected: '403 403 200 200 200 401 401' },
+  {
+    method: 'GET',
+    route: '/v1/deletions/summary',
+    variant: '?tenantId=',
+    request: get(`/v1/deletions/summary?tenantId=${TENANT}`),
+    expected: '403 200 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/deletions/summary',
+    variant: 'all tenants',
+    request: get('/v1/deletions/summary'),
+    expected: '403 403 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/grievances',
+    variant: '?tenantId=',
+    request: get(`/v1/grievances?tenantId=${TENANT}`),
+    expected: '403 200 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/grievances',
+    variant: 'all tenants',
+    request: get('/v1/grievances'),
+    expected: '403 403 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/grievances/summary',
+    variant: '?tenantId=',
+    request: get(`/v1/grievances/summary?tenantId=${TENANT}`),
+    expected: '403 200 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/grievances/summary',
+    variant: 'all tenants',
+    request: get('/v1/grievances/summary'),
+    expected: '403 403 200 200 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: '/v1/grievances/summary',
+    variant: 'the other tenant',
+    request: get(`/v1/grievances/summary?tenantId=${OTHER}`),
+    expected: '403 403 200 200 200 401 401',
+  },
   // the audit log and its proofs
-  { method: 'GET', route: '/v1/audit/events', variant: '?tenantId=', request: get(`/v1/audit/events?tenantId=${TENANT}`), expected: '403 200 403 200 403 401 401' },
+  {
+    method: 'GET',
+    route: '/v1/audit/events',
+    variant: '?tenantId=',
+    request: get(`/v1/audit/events?tenantId=${TENANT}`),
+    expected: '403 200 403 200 403 401 401',
+  },
   // A limited key may leave tenantId out: its stream is then cut to its tenants (tested below).
-  { method: 'GET', route: '/v1/audit/events', variant: 'no tenantId', request: get('/v1/audit/events'), expected: '403 200 403 200 200 401 401' },
+  {
+    method: 'GET',
+    route: '/v1/audit/events',
+    variant: 'no tenantId',
+    request: get('/v1/audit/events'),
+    expected: '403 200 403 200 200 401 401',
+  },
   // Another tenant's event is as unknown as a missing one: 404, not a 403 that would confirm it exists.
   {
     method: 'GET',
@@ -193,7 +302,12 @@ const ROWS: readonly Row[] = [
   },
   { method: 'GET', route: '/v1/audit/tree-head', request: get('/v1/audit/tree-head'), expected: '403 200 403 200 200 401 401' },
   { method: 'GET', route: '/v1/audit/tree-heads', request: get('/v1/audit/tree-heads'), expected: '403 200 403 200 200 401 401' },
-  { method: 'GET', route: '/v1/audit/consistency', request: get('/v1/audit/consistency?from=1&to=2'), expected: '403 200 403 200 200 401 401' },
+  {
+    method: 'GET',
+    route: '/v1/audit/consistency',
+    request: get('/v1/audit/consistency?from=1&to=2'),
+    expected: '403 200 403 200 200 401 401',
+  },
   { method: 'GET', route: '/v1/audit/public-key', request: get('/v1/audit/public-key'), expected: '403 200 403 200 200 401 401' },
   // the ledger itself
   { method: 'GET', route: '/health', request: get('/health'), expected: '403 403 200 200 200 401 401' },
@@ -240,7 +354,9 @@ describe('access control: every route, every kind of caller', () => {
     const path = subjectPath(TENANT, subject);
     const consent = await created(ledger.post(`${path}/consents`, consentBody()));
     await created(ledger.post(`${path}/transfers`, transferBody()));
-    await created(ledger.post(`${path}/grievances`, { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'x' }));
+    await created(
+      ledger.post(`${path}/grievances`, { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: 'x' }),
+    );
     const erased = newSubject();
     await created(ledger.post(`${subjectPath(TENANT, erased)}/deletion-requests`, {}));
     await created(ledger.post(`${subjectPath(TENANT, erased)}/deletion-completions`, { system: 'crm' }));
@@ -257,32 +373,37 @@ describe('access control: every route, every kind of caller', () => {
 
   const lastPosition = async (): Promise<number> => (await ledger.get('/health')).body.eventStore.lastPosition;
 
-  it.each(ROWS.map((row) => [`${row.method} ${row.route}${row.variant ? ` (${row.variant})` : ''}`, row] as const))('%s', async (_name, row) => {
-    // A route another part of the app adds is checked once it is there (the test above lists what is).
-    if (row.ifPresent && !routes.has(`${row.method} ${row.route}`)) return;
-    const seen: Record<string, number> = {};
-    const expected: Record<string, number> = {};
-    const wroteWhenRefused: string[] = [];
-    for (const [index, name] of PRINCIPALS.entries()) {
-      expected[name] = Number(row.expected.split(' ')[index]);
-      const { path, body } = await row.request(fixture, ledger);
-      const before = await lastPosition();
-      const answer = row.method === 'GET' ? await clients[name].get(path) : await clients[name].post(path, body);
-      seen[name] = answer.status;
-      if (answer.status === 401 || answer.status === 403) {
-        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(answer.body.code).toBe(answer.status === 401 ? 'unauthorized' : 'forbidden');
-        if ((await lastPosition()) !== before) wroteWhenRefused.push(name);
+  it.each(ROWS.map((row) => [`${row.method} ${row.route}${row.variant ? ` (${row.variant})` : ''}`, row] as const))(
+    '%s',
+    async (_name, row) => {
+      // A route another part of the app adds is checked once it is there (the test above lists what is).
+      if (row.ifPresent && !routes.has(`${row.method} ${row.route}`)) return;
+      const seen: Record<string, number> = {};
+      const expected: Record<string, number> = {};
+      const wroteWhenRefused: string[] = [];
+      for (const [index, name] of PRINCIPALS.entries()) {
+        expected[name] = Number(row.expected.split(' ')[index]);
+        const { path, body } = await row.request(fixture, ledger);
+        const before = await lastPosition();
+        const answer = row.method === 'GET' ? await clients[name].get(path) : await clients[name].post(path, body);
+        seen[name] = answer.status;
+        if (answer.status === 401 || answer.status === 403) {
+          expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          expect(answer.body.code).toBe(answer.status === 401 ? 'unauthorized' : 'forbidden');
+          if ((await lastPosition()) !== before) wroteWhenRefused.push(name);
+        }
       }
-    }
-    expect(seen).toEqual(expected);
-    expect(wroteWhenRefused).toEqual([]);
-  });
+      expect(seen).toEqual(expected);
+      expect(wroteWhenRefused).toEqual([]);
+    },
+  );
 
   it('covers every route the app has, and the app has every route of this table', () => {
     const listed = new Set(ROWS.map((row) => `${row.method} ${row.route}`));
     const unlisted = [...routes].filter((route) => !listed.has(route) && !isPublic(route.split(' ')[1]!));
-    const missing = ROWS.filter((row) => !row.ifPresent && !routes.has(`${row.method} ${row.route}`)).map((row) => `${row.method} ${row.route}`);
+    const missing = ROWS.filter((row) => !row.ifPresent && !routes.has(`${row.method} ${row.route}`)).map(
+      (row) => `${row.method} ${row.route}`,
+    );
     expect({ unlisted, missing }).toEqual({ unlisted: [], missing: [] });
   });
 

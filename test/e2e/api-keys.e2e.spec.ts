@@ -77,7 +77,9 @@ describe('API keys', () => {
       const dataDir = newDataDir();
       dirs.push(dataDir);
       writeFileSync(join(dataDir, 'api-keys.json'), '[{"name": "x"', { mode: 0o600 });
-      await expect(startLedger({ dataDir, env: { LEDGER_API_KEYS: '' } })).rejects.toThrow(/^LEDGER_API_KEYS: is unset, and the stored key file .*api-keys\.json is not valid JSON/);
+      await expect(startLedger({ dataDir, env: { LEDGER_API_KEYS: '' } })).rejects.toThrow(
+        /^LEDGER_API_KEYS: is unset, and the stored key file .*api-keys\.json is not valid JSON/,
+      );
     });
   });
 

@@ -24,13 +24,36 @@ describe('GET /v1/audit/events', () => {
     const answer = await ledger.get('/v1/audit/events');
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toContain('application/x-ndjson');
-    const events = answer.text.trim().split('\n').map((line) => JSON.parse(line));
+    const events = answer.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.globalPosition)).toEqual(positions);
     // A consent with evidence holds personal values: `data` shows them opened, `sealed` as stored.
-    expect(Object.keys(events[0])).toEqual(['id', 'type', 'streamId', 'streamPosition', 'globalPosition', 'occurredAt', 'recordedAt', 'data', 'metadata', 'sealed']);
+    expect(Object.keys(events[0])).toEqual([
+      'id',
+      'type',
+      'streamId',
+      'streamPosition',
+      'globalPosition',
+      'occurredAt',
+      'recordedAt',
+      'data',
+      'metadata',
+      'sealed',
+    ]);
     expect(events[0].data.evidence).toEqual(consentBody().evidence);
     expect(Object.keys(events[0].sealed)).toEqual(['evidence.ipAddress', 'evidence.userAgent', 'evidence.contact']);
-    expect(Object.keys(events[0].metadata).sort()).toEqual(['actor', 'causationId', 'correlationId', 'hash', 'idempotencyKey', 'prevHash', 'subjectId', 'tenantId']);
+    expect(Object.keys(events[0].metadata).sort()).toEqual([
+      'actor',
+      'causationId',
+      'correlationId',
+      'hash',
+      'idempotencyKey',
+      'prevHash',
+      'subjectId',
+      'tenantId',
+    ]);
   });
 
   it('starts at fromPosition inclusive and stops after limit', async () => {

@@ -33,7 +33,18 @@ describe('the Merkle log: signed tree heads, inclusion and consistency proofs', 
     return events.map((e) => {
       const { hash, ...rest } = e.metadata;
       const recomputed = createHash('sha256')
-        .update(canonicalize({ id: e.id, type: e.type, streamId: e.streamId, streamPosition: e.streamPosition, occurredAt: e.occurredAt, recordedAt: e.recordedAt, data: e.data, metadata: rest }) ?? '')
+        .update(
+          canonicalize({
+            id: e.id,
+            type: e.type,
+            streamId: e.streamId,
+            streamPosition: e.streamPosition,
+            occurredAt: e.occurredAt,
+            recordedAt: e.recordedAt,
+            data: e.data,
+            metadata: rest,
+          }) ?? '',
+        )
         .digest('hex');
       expect(recomputed).toBe(hash);
       return { id: e.id as string, leaf: leafHash(hex(hash)) };
@@ -49,7 +60,14 @@ describe('the Merkle log: signed tree heads, inclusion and consistency proofs', 
     const publicKey = createPublicKey((await ledger.get('/v1/audit/public-key')).text);
     const { signature, ...signed } = head.body;
     expect(verify(null, Buffer.from(canonicalize(signed) ?? ''), publicKey, Buffer.from(signature, 'base64'))).toBe(true);
-    expect(verify(null, Buffer.from(canonicalize({ ...signed, treeSize: signed.treeSize - 1 }) ?? ''), publicKey, Buffer.from(signature, 'base64'))).toBe(false);
+    expect(
+      verify(
+        null,
+        Buffer.from(canonicalize({ ...signed, treeSize: signed.treeSize - 1 }) ?? ''),
+        publicKey,
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(false);
   });
 
   it('signs the head of an earlier tree size on request and keeps every signed head', async () => {
@@ -109,20 +127,27 @@ describe('point-in-time proof: GET .../subjects/{s}?asOf=', () => {
   it('gives each proving event with its hash and an inclusion proof against a signed head', async () => {
     const path = subjectPath(newTenant(), newSubject());
     const consent = await ledger.post(`${path}/consents`, consentBody({ occurredAt: '2026-01-01T00:00:00Z' }));
-    const withdrawal = await ledger.post(`${path}/consents/withdrawals`, { purposes: ['usage-analytics'], occurredAt: '2026-02-01T00:00:00Z' });
+    const withdrawal = await ledger.post(`${path}/consents/withdrawals`, {
+      purposes: ['usage-analytics'],
+      occurredAt: '2026-02-01T00:00:00Z',
+    });
     await ledger.get(`/v1/audit/tree-head?atLeast=${lastPosition(withdrawal)}`);
     const answer = await ledger.get(`${path}?asOf=2026-03-01T00:00:00Z`);
     expect(answer.status).toBe(200);
     const { proof } = answer.body;
     expect(proof.pending).toEqual([]);
-    expect(proof.events.map((e: { eventId: string }) => e.eventId).sort()).toEqual([consent.body.events[0].id, withdrawal.body.events[0].id].sort());
+    expect(proof.events.map((e: { eventId: string }) => e.eventId).sort()).toEqual(
+      [consent.body.events[0].id, withdrawal.body.events[0].id].sort(),
+    );
     const publicKey = createPublicKey((await ledger.get('/v1/audit/public-key')).text);
     const { signature, ...head } = proof.treeHead;
     expect(verify(null, Buffer.from(canonicalize(head) ?? ''), publicKey, Buffer.from(signature, 'base64'))).toBe(true);
     const exported = new Map((await ledger.auditEvents()).map((e) => [e.id, e]));
     for (const event of proof.events) {
       expect(event.eventHash).toBe(exported.get(event.eventId).metadata.hash);
-      expect(verifyInclusion(event.leafIndex, head.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(head.rootHash))).toBe(true);
+      expect(
+        verifyInclusion(event.leafIndex, head.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(head.rootHash)),
+      ).toBe(true);
     }
   });
 });

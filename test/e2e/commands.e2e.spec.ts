@@ -126,7 +126,10 @@ describe('commands over HTTP', () => {
     });
 
     it('accepts a transfer on another legal basis without consent', async () => {
-      const answer = await ledger.post(`${subject()}/transfers`, transferBody({ legalBasis: 'legal-obligation', recipient: { id: 'cert-in', name: 'CERT-In', kind: 'government' }, country: 'IN' }));
+      const answer = await ledger.post(
+        `${subject()}/transfers`,
+        transferBody({ legalBasis: 'legal-obligation', recipient: { id: 'cert-in', name: 'CERT-In', kind: 'government' }, country: 'IN' }),
+      );
       expect(answer.status).toBe(201);
     });
   });

@@ -24,9 +24,7 @@ describe('many writers and restarts', () => {
     await ledger.post(`${path}/consents`, consentBody());
 
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        ledger.post(`${path}/transfers`, transferBody({ reference: `parallel-${i}` })),
-      ),
+      Array.from({ length: 20 }, (_, i) => ledger.post(`${path}/transfers`, transferBody({ reference: `parallel-${i}` }))),
     );
     const created = answers.filter((a) => a.status === 201);
     const others = answers.filter((a) => a.status !== 201);

@@ -82,7 +82,10 @@ const storedWrappedKey = async (dataDir: string, tenantId: string, subjectId: st
   if (url) {
     const client = await new MongoClient(url).connect();
     try {
-      const found = await client.db().collection<{ _id: string; wrappedKey: Binary }>('subject_keys').findOne({ _id: subjectKeyId(tenantId, subjectId) });
+      const found = await client
+        .db()
+        .collection<{ _id: string; wrappedKey: Binary }>('subject_keys')
+        .findOne({ _id: subjectKeyId(tenantId, subjectId) });
       return found ? Buffer.from(found.wrappedKey.value()) : null;
     } finally {
       await client.close();
@@ -90,7 +93,8 @@ const storedWrappedKey = async (dataDir: string, tenantId: string, subjectId: st
   }
   const db = new Database(join(dataDir, 'keys.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT wrapped_key FROM subject_keys WHERE id = ?').get(subjectKeyId(tenantId, subjectId)) as { wrapped_key: Buffer } | undefined;
+    const row = db.prepare('SELECT wrapped_key FROM subject_keys WHERE id = ?').get(subjectKeyId(tenantId, subjectId)) as
+      { wrapped_key: Buffer } | undefined;
     return row ? Buffer.from(row.wrapped_key) : null;
   } finally {
     db.close();
@@ -195,7 +199,13 @@ describe('crypto-shredding of personal data, through the real app', () => {
       { 'idempotency-key': `consent-${id}` },
     );
     expect(consent.status).toBe(201);
-    expect((await ledger.post(`${p}/transfers`, transferBody({ reference: s.reference, legalBasis: 'contract' }), { 'idempotency-key': `transfer-${id}` })).status).toBe(201);
+    expect(
+      (
+        await ledger.post(`${p}/transfers`, transferBody({ reference: s.reference, legalBasis: 'contract' }), {
+          'idempotency-key': `transfer-${id}`,
+        })
+      ).status,
+    ).toBe(201);
     return eventIds(consent)[0] ?? '';
   };
 
@@ -247,7 +257,13 @@ describe('crypto-shredding of personal data, through the real app', () => {
       // `ledger rebuild`, in place: the read models from the log alone.
       await rebuildProjections(events, readStore, PROJECTIONS);
       // A crash after the shredding was appended but before its key was deleted leaves a marked key.
-      await keys.insertIfAbsent({ tenantId: tenant, subjectId, wrappedKey: randomBytes(60), masterKeyId: loadMasterKey(undefined, dataDir).id, createdAt: new Date().toISOString() });
+      await keys.insertIfAbsent({
+        tenantId: tenant,
+        subjectId,
+        wrappedKey: randomBytes(60),
+        masterKeyId: loadMasterKey(undefined, dataDir).id,
+        createdAt: new Date().toISOString(),
+      });
       await keys.markForShredding(subjectKeyId(tenant, subjectId), new Date().toISOString());
     } finally {
       await Promise.all([events.close(), readStore.close(), keys.close()]);
@@ -306,7 +322,11 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect(historyCsv[0]?.['evidence']).toBe(consent.evidence);
       expect(transfers.transfers.find((t: any) => t.subjectId === subjectId).reference).toBe(secrets.reference);
       expect(transfersCsv.find((t) => t['subjectId'] === subjectId)?.['reference']).toBe(secrets.reference);
-      expect(exported.consents[0].evidence).toEqual({ ipAddress: secrets.ipAddress, userAgent: secrets.userAgent, contact: secrets.contact });
+      expect(exported.consents[0].evidence).toEqual({
+        ipAddress: secrets.ipAddress,
+        userAgent: secrets.userAgent,
+        contact: secrets.contact,
+      });
       expect(exported.withdrawals[0].reason).toBe(secrets.reason);
       expect(audit[0].data.evidence.contact).toBe(secrets.contact);
       expect(seen.live.status.purposes['crm-access']).toMatchObject({ status: 'withdrawn', policyVersion: '2024-06' });
@@ -320,11 +340,20 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect(seen.liveFiles).toEqual(expect.arrayContaining(['events.sqlite', 'events.sqlite-wal', 'master-key']));
       if (mongoUrlOf(dataDir)) {
         const collections = new Set(seen.liveDocuments.map((text) => text.slice(0, text.indexOf(':'))));
-        expect([...collections]).toEqual(expect.arrayContaining(['rm_subject_history', 'rm_transfer_register', 'idempotency_keys', 'subject_keys']));
+        expect([...collections]).toEqual(
+          expect.arrayContaining(['rm_subject_history', 'rm_transfer_register', 'idempotency_keys', 'subject_keys']),
+        );
         expect(seen.liveDocuments.filter((text) => text.includes(subjectId)).length).toBeGreaterThan(5);
       } else {
         expect(seen.liveFiles).toEqual(
-          expect.arrayContaining(['read-models.sqlite', 'read-models.sqlite-wal', 'idempotency.sqlite', 'idempotency.sqlite-wal', 'keys.sqlite', 'keys.sqlite-wal']),
+          expect.arrayContaining([
+            'read-models.sqlite',
+            'read-models.sqlite-wal',
+            'idempotency.sqlite',
+            'idempotency.sqlite-wal',
+            'keys.sqlite',
+            'keys.sqlite-wal',
+          ]),
         );
       }
     });
@@ -350,7 +379,11 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect(shredded.data).toEqual({
         deletionId: seen.erased.status.erasure.deletionId,
         shreddedAt: expect.any(String),
-        fields: expect.arrayContaining(['consent-given/evidence.contact', 'consent-given/evidence.ipAddress', 'data-transferred/reference']),
+        fields: expect.arrayContaining([
+          'consent-given/evidence.contact',
+          'consent-given/evidence.ipAddress',
+          'data-transferred/reference',
+        ]),
       });
       expect(shredded.sealed).toBeUndefined();
     });
@@ -394,13 +427,19 @@ describe('crypto-shredding of personal data, through the real app', () => {
     it('keeps every non-personal fact: purposes, recipients, countries, dates and ids', () => {
       const strip = (entry: any) => ({ ...entry, evidence: null, reason: null, transferReference: null, grievanceDescription: null });
       expect(seen.erased.history.entries.slice(0, 6).map(strip)).toEqual(seen.live.history.entries.map(strip));
-      expect(seen.erased.history.entries.at(-1)).toMatchObject({ type: 'subject-data-shredded', deletionId: seen.erased.status.erasure.deletionId });
+      expect(seen.erased.history.entries.at(-1)).toMatchObject({
+        type: 'subject-data-shredded',
+        deletionId: seen.erased.status.erasure.deletionId,
+      });
       const liveTransfer = seen.live.transfers.transfers.find((t: any) => t.subjectId === subjectId);
       expect(seen.erased.transfers.transfers.find((t: any) => t.subjectId === subjectId)).toEqual({ ...liveTransfer, reference: ERASED });
       expect(seen.erased.status.purposes).toEqual(seen.live.status.purposes);
       expect(seen.erased.status.erasure).toMatchObject({ state: 'completed', pendingSystems: [] });
       expect(seen.erased.export.recipients).toEqual(seen.live.export.recipients);
-      const shown = (events: any[]) => events.slice(0, 5).map(({ data, ...event }) => ({ ...event, purposes: data.purposes, recipient: data.recipient, country: data.country }));
+      const shown = (events: any[]) =>
+        events
+          .slice(0, 5)
+          .map(({ data, ...event }) => ({ ...event, purposes: data.purposes, recipient: data.recipient, country: data.country }));
       expect(shown(seen.erased.audit)).toEqual(shown(seen.live.audit));
     });
 
@@ -438,7 +477,9 @@ describe('crypto-shredding of personal data, through the real app', () => {
 
     it('refuses to start with another master key, naming LEDGER_MASTER_KEY', () => {
       expect(seen.wrongMasterKey).toBeInstanceOf(Error);
-      expect(String((seen.wrongMasterKey as Error).message)).toMatch(/^LEDGER_MASTER_KEY: the subject-key store holds data keys wrapped by another master key/);
+      expect(String((seen.wrongMasterKey as Error).message)).toMatch(
+        /^LEDGER_MASTER_KEY: the subject-key store holds data keys wrapped by another master key/,
+      );
     });
   });
 });

@@ -33,7 +33,11 @@ describe('erasure certificates and consent receipts', () => {
 
       const requested = await ledger.post(`${path}/deletion-requests`, { occurredAt: '2026-02-01T00:00:00Z' });
       expect(requested.status).toBe(201);
-      const crm = await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: 'ticket OPS-7', occurredAt: '2026-02-02T00:00:00Z' });
+      const crm = await ledger.post(`${path}/deletion-completions`, {
+        system: 'crm',
+        evidence: 'ticket OPS-7',
+        occurredAt: '2026-02-02T00:00:00Z',
+      });
       const open = await ledger.get(`${path}/erasure-certificate`);
       expect(open.status).toBe(409);
       expect(open.text).toContain('erasure-not-completed');
@@ -66,7 +70,14 @@ describe('erasure certificates and consent receipts', () => {
       const key = await publicKey();
       const sig = Buffer.from(signature, 'base64');
       expect(verify(null, Buffer.from(canonicalize({ certificate, treeHead: proofs.treeHead }) ?? ''), key, sig)).toBe(true);
-      expect(verify(null, Buffer.from(canonicalize({ certificate: { ...certificate, completedOnTime: false }, treeHead: proofs.treeHead }) ?? ''), key, sig)).toBe(false);
+      expect(
+        verify(
+          null,
+          Buffer.from(canonicalize({ certificate: { ...certificate, completedOnTime: false }, treeHead: proofs.treeHead }) ?? ''),
+          key,
+          sig,
+        ),
+      ).toBe(false);
       const { signature: headSignature, ...head } = proofs.treeHead;
       expect(verify(null, Buffer.from(canonicalize(head) ?? ''), key, Buffer.from(headSignature, 'base64'))).toBe(true);
 
@@ -75,7 +86,9 @@ describe('erasure certificates and consent receipts', () => {
       const exported = new Map((await ledger.auditEvents()).map((e) => [e.id, e]));
       for (const event of proofs.events) {
         expect(event.eventHash).toBe(exported.get(event.eventId).metadata.hash);
-        expect(verifyInclusion(event.leafIndex, head.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(head.rootHash))).toBe(true);
+        expect(
+          verifyInclusion(event.leafIndex, head.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(head.rootHash)),
+        ).toBe(true);
       }
     });
   });
@@ -116,7 +129,14 @@ describe('erasure certificates and consent receipts', () => {
       const [service] = receipt.services;
       expect(service.service).toBe('privacy-ledger');
       expect(service.purposes).toEqual([
-        expect.objectContaining({ purpose: 'crm-access', consentType: 'EXPLICIT', termination: 'consent withdrawal', thirdPartyDisclosure: true, thirdPartyName: 'Amazon Web Services', primaryPurpose: true }),
+        expect.objectContaining({
+          purpose: 'crm-access',
+          consentType: 'EXPLICIT',
+          termination: 'consent withdrawal',
+          thirdPartyDisclosure: true,
+          thirdPartyName: 'Amazon Web Services',
+          primaryPurpose: true,
+        }),
         expect.objectContaining({ purpose: 'usage-analytics', thirdPartyDisclosure: false, primaryPurpose: false }),
       ]);
 

@@ -138,7 +138,12 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
         hoursToComplete: 276,
         completedOnTime: false,
       });
-      expect(byName['e1']).toMatchObject({ tenantId: seeded.tenantA, trigger: 'all-consent-withdrawn', hoursToComplete: 54, completedOnTime: true });
+      expect(byName['e1']).toMatchObject({
+        tenantId: seeded.tenantA,
+        trigger: 'all-consent-withdrawn',
+        hoursToComplete: 54,
+        completedOnTime: true,
+      });
       expect(byName['e3']).toMatchObject({ hoursToComplete: 10.5, completedOnTime: true });
       expect(byName['o2']).toMatchObject({ state: 'overdue', completedAt: null, pendingSystems: ['crm'] });
       expect(byName['p1']).toMatchObject({ state: 'open', dueAt: '2026-01-20T00:00:00.000Z', pendingSystems: ['backups'] });
@@ -170,14 +175,20 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
         const pages: string[][] = [];
         let cursor: string | null = null;
         do {
-          const answer: HttpAnswer = await ledger.get(`/v1/deletions?atLeast=${seeded.at}&${query}${cursor === null ? '' : `&cursor=${cursor}`}`);
+          const answer: HttpAnswer = await ledger.get(
+            `/v1/deletions?atLeast=${seeded.at}&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
+          );
           expect(answer.status).toBe(200);
           pages.push(answer.body.deletions.map(seeded.name));
           cursor = answer.body.nextCursor;
         } while (cursor !== null && pages.length < 20);
         return pages;
       };
-      expect(await walk('limit=3')).toEqual([['e1', 'e2', 'e3'], ['o1', 'late', 'o2'], ['p1', 'p2']]);
+      expect(await walk('limit=3')).toEqual([
+        ['e1', 'e2', 'e3'],
+        ['o1', 'late', 'o2'],
+        ['p1', 'p2'],
+      ]);
       expect(await walk('limit=3&state=completed')).toEqual([['e1', 'e2', 'e3'], ['late']]);
       expect(await walk(`limit=1&tenantId=${seeded.tenantB}&state=overdue`)).toEqual([['o2']]);
     });
@@ -224,7 +235,10 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
         const requested = await ledger.post(`${path}/deletion-requests`, { occurredAt: `${day}T00:00:00Z` });
         expect(requested.status).toBe(201);
         await ledger.post(`${path}/deletion-completions`, { system: 'crm', occurredAt: `${day}T00:30:00Z` });
-        const done = await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: `${day}T${String(i + 1).padStart(2, '0')}:00:00Z` });
+        const done = await ledger.post(`${path}/deletion-completions`, {
+          system: 'backups',
+          occurredAt: `${day}T${String(i + 1).padStart(2, '0')}:00:00Z`,
+        });
         expect(done.status).toBe(201);
         hours.push(i + 1);
         at = lastPosition(done);

@@ -35,7 +35,9 @@ describe('the ledger on EventStoreDB (protocol test server)', () => {
     const transfer = await ledger.post(`${path}/transfers`, transferBody());
     const withdrawal = await ledger.post(`${path}/consents/withdrawals`, {});
     expect([consent.status, transfer.status, withdrawal.status]).toEqual([201, 201, 201]);
-    const positions = [consent, transfer, withdrawal].flatMap((a) => a.body.events.map((e: { globalPosition: number }) => e.globalPosition));
+    const positions = [consent, transfer, withdrawal].flatMap((a) =>
+      a.body.events.map((e: { globalPosition: number }) => e.globalPosition),
+    );
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(new Set(positions).size).toBe(4);
     // EventStoreDB's positions are log offsets: they grow with gaps.
@@ -117,7 +119,14 @@ describe('the ledger on EventStoreDB (protocol test server)', () => {
           occurredAt: new Date().toISOString(),
           recordedAt: new Date().toISOString(),
           data: { purposes: ['crm-access'], policyVersion: '2024-06', channel: 'api' },
-          metadata: { tenantId: tenant, subjectId: otherSubject, actor: 'other-instance', correlationId: 'c', causationId: 'c', idempotencyKey: null },
+          metadata: {
+            tenantId: tenant,
+            subjectId: otherSubject,
+            actor: 'other-instance',
+            correlationId: 'c',
+            causationId: 'c',
+            idempotencyKey: null,
+          },
         },
       ],
       'no-stream',

@@ -76,9 +76,24 @@ describe('evidence on EventStoreDB (protocol test server)', () => {
     expect(certificate.status).toBe(200);
     const { signature: certificateSignature, certificate: body, proofs } = certificate.body;
     expect(body.systems).toHaveLength(4);
-    expect(verify(null, Buffer.from(canonicalize({ certificate: body, treeHead: proofs.treeHead }) ?? ''), key, Buffer.from(certificateSignature, 'base64'))).toBe(true);
+    expect(
+      verify(
+        null,
+        Buffer.from(canonicalize({ certificate: body, treeHead: proofs.treeHead }) ?? ''),
+        key,
+        Buffer.from(certificateSignature, 'base64'),
+      ),
+    ).toBe(true);
     for (const event of proofs.events) {
-      expect(verifyInclusion(event.leafIndex, proofs.treeHead.treeSize, leafHash(hex(event.eventHash)), event.proof.map(hex), hex(proofs.treeHead.rootHash))).toBe(true);
+      expect(
+        verifyInclusion(
+          event.leafIndex,
+          proofs.treeHead.treeSize,
+          leafHash(hex(event.eventHash)),
+          event.proof.map(hex),
+          hex(proofs.treeHead.rootHash),
+        ),
+      ).toBe(true);
     }
   });
 });

@@ -17,7 +17,11 @@ const grievanceBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const resolutionBody = (overrides: Record<string, unknown> = {}) => ({ outcome: 'upheld', resolvedAt: '2026-02-10T09:00:00Z', ...overrides });
+const resolutionBody = (overrides: Record<string, unknown> = {}) => ({
+  outcome: 'upheld',
+  resolvedAt: '2026-02-10T09:00:00Z',
+  ...overrides,
+});
 
 /** Nearest rank: the value at rank ceil(p·n) of the sorted values. */
 const nearestRank = (values: readonly number[], percent: number): number => {
@@ -53,7 +57,11 @@ describe('grievances', () => {
       const path = subjectPath(tenant, newSubject());
       expect((await ledger.get(path)).status).toBe(404);
 
-      const answer = await ledger.post(`${path}/grievances`, grievanceBody({ channel: 'in-person', receivedAt: '2026-01-31T14:30:00+05:30' }), { 'x-actor': 'grievance-desk' });
+      const answer = await ledger.post(
+        `${path}/grievances`,
+        grievanceBody({ channel: 'in-person', receivedAt: '2026-01-31T14:30:00+05:30' }),
+        { 'x-actor': 'grievance-desk' },
+      );
 
       expect(answer.status).toBe(201);
       expect(answer.body).toEqual({
@@ -90,7 +98,10 @@ describe('grievances', () => {
     });
 
     it('accepts a receipt up to 5 minutes ahead of the clock', async () => {
-      const answer = await ledger.post(`${subjectPath(newTenant(), newSubject())}/grievances`, grievanceBody({ receivedAt: '2026-03-10T00:04:59Z' }));
+      const answer = await ledger.post(
+        `${subjectPath(newTenant(), newSubject())}/grievances`,
+        grievanceBody({ receivedAt: '2026-03-10T00:04:59Z' }),
+      );
       expect(answer.status).toBe(201);
     });
 
@@ -100,8 +111,14 @@ describe('grievances', () => {
       const early = await ledger.post(`${path}/grievances`, grievanceBody());
       const other = await ledger.post(`${path}/grievances`, grievanceBody({ category: 'marketing', receivedAt: '2026-02-01T00:00:00Z' }));
 
-      const onTime = await ledger.post(`${path}/grievances/${early.body.grievanceId}/resolution`, resolutionBody({ outcome: 'partially-upheld' }));
-      const late = await ledger.post(`${path}/grievances/${other.body.grievanceId}/resolution`, resolutionBody({ outcome: 'rejected', resolvedAt: '2026-03-01T00:00:00.001Z' }));
+      const onTime = await ledger.post(
+        `${path}/grievances/${early.body.grievanceId}/resolution`,
+        resolutionBody({ outcome: 'partially-upheld' }),
+      );
+      const late = await ledger.post(
+        `${path}/grievances/${other.body.grievanceId}/resolution`,
+        resolutionBody({ outcome: 'rejected', resolvedAt: '2026-03-01T00:00:00.001Z' }),
+      );
 
       expect(onTime.status).toBe(201);
       expect(onTime.body).toEqual({
@@ -113,11 +130,23 @@ describe('grievances', () => {
       expect(resolutions.map((e) => ({ occurredAt: e.occurredAt, data: e.data }))).toEqual([
         {
           occurredAt: '2026-02-10T09:00:00.000Z',
-          data: { grievanceId: early.body.grievanceId, outcome: 'partially-upheld', resolvedAt: '2026-02-10T09:00:00.000Z', dueAt: '2026-02-28T09:00:00.000Z', resolvedOnTime: true },
+          data: {
+            grievanceId: early.body.grievanceId,
+            outcome: 'partially-upheld',
+            resolvedAt: '2026-02-10T09:00:00.000Z',
+            dueAt: '2026-02-28T09:00:00.000Z',
+            resolvedOnTime: true,
+          },
         },
         {
           occurredAt: '2026-03-01T00:00:00.001Z',
-          data: { grievanceId: other.body.grievanceId, outcome: 'rejected', resolvedAt: '2026-03-01T00:00:00.001Z', dueAt: '2026-03-01T00:00:00.000Z', resolvedOnTime: false },
+          data: {
+            grievanceId: other.body.grievanceId,
+            outcome: 'rejected',
+            resolvedAt: '2026-03-01T00:00:00.001Z',
+            dueAt: '2026-03-01T00:00:00.000Z',
+            resolvedOnTime: false,
+          },
         },
       ]);
     });
@@ -130,7 +159,11 @@ describe('grievances', () => {
       expect((await ledger.post(resolution, resolutionBody())).status).toBe(201);
 
       expectProblem(await ledger.post(resolution, resolutionBody()), 409, 'grievance-already-resolved');
-      expectProblem(await ledger.post(resolution, resolutionBody({ outcome: 'rejected', resolvedAt: '2026-02-11T00:00:00Z' })), 409, 'grievance-already-resolved');
+      expectProblem(
+        await ledger.post(resolution, resolutionBody({ outcome: 'rejected', resolvedAt: '2026-02-11T00:00:00Z' })),
+        409,
+        'grievance-already-resolved',
+      );
       expect((await grievanceEvents(tenant)).map((e) => e.type)).toEqual(['grievance-lodged', 'grievance-resolved']);
     });
 
@@ -143,9 +176,17 @@ describe('grievances', () => {
       expectProblem(await ledger.post(`${path}/grievances/${unknownId}/resolution`, resolutionBody()), 404, 'not-found', 'grievanceId');
       // Another subject's grievance is not this subject's, even in the same tenant.
       const otherSubject = subjectPath(tenant, newSubject());
-      expectProblem(await ledger.post(`${otherSubject}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody()), 404, 'not-found');
+      expectProblem(
+        await ledger.post(`${otherSubject}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody()),
+        404,
+        'not-found',
+      );
       // Nor another tenant's.
-      expectProblem(await ledger.post(`${subjectPath(newTenant(), newSubject())}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody()), 404, 'not-found');
+      expectProblem(
+        await ledger.post(`${subjectPath(newTenant(), newSubject())}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody()),
+        404,
+        'not-found',
+      );
       expect((await grievanceEvents(tenant)).map((e) => e.type)).toEqual(['grievance-lodged']);
     });
 
@@ -156,10 +197,15 @@ describe('grievances', () => {
       const lodged = await ledger.post(`${path}/grievances`, grievanceBody({ category: 'erasure' }));
       expect((await ledger.post(`${path}/consents/withdrawals`, { occurredAt: '2026-02-01T00:00:00Z' })).status).toBe(201);
       expect((await ledger.post(`${path}/deletion-completions`, { system: 'crm', occurredAt: '2026-02-02T00:00:00Z' })).status).toBe(201);
-      expect((await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-03T00:00:00Z' })).status).toBe(201);
+      expect((await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-03T00:00:00Z' })).status).toBe(
+        201,
+      );
 
       expectProblem(await ledger.post(`${path}/grievances`, grievanceBody({ receivedAt: '2026-02-04T00:00:00Z' })), 409, 'subject-erased');
-      const resolved = await ledger.post(`${path}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody({ resolvedAt: '2026-02-05T00:00:00Z' }));
+      const resolved = await ledger.post(
+        `${path}/grievances/${lodged.body.grievanceId}/resolution`,
+        resolutionBody({ resolvedAt: '2026-02-05T00:00:00Z' }),
+      );
 
       expect(resolved.status).toBe(201);
       expect((await grievanceEvents(tenant)).map((e) => e.type)).toEqual(['grievance-lodged', 'grievance-resolved']);
@@ -203,10 +249,19 @@ describe('grievances', () => {
 
     it('sets the deadline that fixed number of days after receipt', async () => {
       const tenant = newTenant();
-      const answer = await ledger.post(`${subjectPath(tenant, newSubject())}/grievances`, grievanceBody({ receivedAt: '2026-01-31T09:00:00Z' }));
+      const answer = await ledger.post(
+        `${subjectPath(tenant, newSubject())}/grievances`,
+        grievanceBody({ receivedAt: '2026-01-31T09:00:00Z' }),
+      );
       expect(answer.status).toBe(201);
       const listed = await ledger.get(`/v1/grievances?tenantId=${tenant}&atLeast=${lastPosition(answer)}`);
-      expect(listed.body.grievances).toEqual([expect.objectContaining({ grievanceId: answer.body.grievanceId, receivedAt: '2026-01-31T09:00:00.000Z', dueAt: '2026-05-01T09:00:00.000Z' })]);
+      expect(listed.body.grievances).toEqual([
+        expect.objectContaining({
+          grievanceId: answer.body.grievanceId,
+          receivedAt: '2026-01-31T09:00:00.000Z',
+          dueAt: '2026-05-01T09:00:00.000Z',
+        }),
+      ]);
     });
   });
 
@@ -278,12 +333,20 @@ describe('grievances', () => {
     });
 
     it('resolving a malformed grievance id: 400 naming grievanceId, nothing written', async () => {
-      expectProblem(await ledger.post(`${path}/grievances/not_a_grievance/resolution`, resolutionBody()), 400, 'validation-failed', 'grievanceId');
+      expectProblem(
+        await ledger.post(`${path}/grievances/not_a_grievance/resolution`, resolutionBody()),
+        400,
+        'validation-failed',
+        'grievanceId',
+      );
       expect(await ledger.auditEvents()).toHaveLength(logLength);
     });
 
     it('still resolves the grievance afterwards (nothing was corrupted)', async () => {
-      const answer = await ledger.post(`${path}/grievances/${grievanceId}/resolution`, resolutionBody({ resolvedAt: '2026-03-01T00:00:00Z' }));
+      const answer = await ledger.post(
+        `${path}/grievances/${grievanceId}/resolution`,
+        resolutionBody({ resolvedAt: '2026-03-01T00:00:00Z' }),
+      );
       expect(answer.status).toBe(201);
       expect(answer.body.events[0].streamPosition).toBe(1);
     });
@@ -342,7 +405,10 @@ describe('grievances', () => {
       let at = 0;
       const subjectOfA = subjectPath(tenantA, newSubject());
       const lodge = async (name: string, path: string, category: string, receivedAt: string) => {
-        const answer = await ledger.post(`${path}/grievances`, grievanceBody({ category, receivedAt, description: `secret words of ${name}` }));
+        const answer = await ledger.post(
+          `${path}/grievances`,
+          grievanceBody({ category, receivedAt, description: `secret words of ${name}` }),
+        );
         expect(answer.status).toBe(201);
         byId.set(answer.body.grievanceId, name);
         at = Math.max(at, lastPosition(answer));
@@ -413,7 +479,14 @@ describe('grievances', () => {
         ageHours: 1143,
       });
       expect(byName['g3']).toMatchObject({ tenantId: seeded.tenantB, outcome: 'rejected', hoursToResolve: 708, resolvedOnTime: false });
-      expect(byName['g2']).toMatchObject({ state: 'overdue', dueAt: '2026-03-01T00:00:00.000Z', resolvedAt: null, outcome: null, hoursToResolve: null, resolvedOnTime: null });
+      expect(byName['g2']).toMatchObject({
+        state: 'overdue',
+        dueAt: '2026-03-01T00:00:00.000Z',
+        resolvedAt: null,
+        outcome: null,
+        hoursToResolve: null,
+        resolvedOnTime: null,
+      });
       expect(byName['g1'].subjectId).toBe(byName['g5'].subjectId);
       // Ops read this model: the subject's own words are not in it.
       expect(answer.text).not.toContain('secret words');
@@ -439,12 +512,17 @@ describe('grievances', () => {
       const pages: string[][] = [];
       let cursor: string | null = null;
       do {
-        const answer: HttpAnswer = await ledger.get(`/v1/grievances?atLeast=${seeded.at}&limit=4${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const answer: HttpAnswer = await ledger.get(
+          `/v1/grievances?atLeast=${seeded.at}&limit=4${cursor === null ? '' : `&cursor=${cursor}`}`,
+        );
         expect(answer.status).toBe(200);
         pages.push(answer.body.grievances.map(seeded.name));
         cursor = answer.body.nextCursor;
       } while (cursor !== null && pages.length < 10);
-      expect(pages).toEqual([['g1', 'g2', 'g3', 'g4'], ['g6', 'g5']]);
+      expect(pages).toEqual([
+        ['g1', 'g2', 'g3', 'g4'],
+        ['g6', 'g5'],
+      ]);
     });
 
     it('moves grievances from open to overdue when only the clock passes their deadline, with no new event', async () => {
@@ -515,9 +593,18 @@ describe('grievances', () => {
     beforeAll(async () => {
       ledger = await startLedger({ clock });
       expect((await ledger.post(`${path}/consents`, consentBody({ occurredAt: '2026-01-02T00:00:00Z' }))).status).toBe(201);
-      lodged = await ledger.post(`${path}/grievances`, grievanceBody({ category: 'security', channel: 'phone', receivedAt: '2026-01-31T09:00:00Z', description }));
-      expect((await ledger.post(`${path}/grievances`, grievanceBody({ category: 'access', channel: 'web', receivedAt: '2026-02-01T00:00:00Z' }))).status).toBe(201);
-      resolved = await ledger.post(`${path}/grievances/${lodged.body.grievanceId}/resolution`, resolutionBody({ outcome: 'upheld', resolvedAt: '2026-03-02T00:00:00Z' }));
+      lodged = await ledger.post(
+        `${path}/grievances`,
+        grievanceBody({ category: 'security', channel: 'phone', receivedAt: '2026-01-31T09:00:00Z', description }),
+      );
+      expect(
+        (await ledger.post(`${path}/grievances`, grievanceBody({ category: 'access', channel: 'web', receivedAt: '2026-02-01T00:00:00Z' })))
+          .status,
+      ).toBe(201);
+      resolved = await ledger.post(
+        `${path}/grievances/${lodged.body.grievanceId}/resolution`,
+        resolutionBody({ outcome: 'upheld', resolvedAt: '2026-03-02T00:00:00Z' }),
+      );
       expect(resolved.status).toBe(201);
     });
     afterAll(async () => {
@@ -566,7 +653,12 @@ describe('grievances', () => {
       expect(answer.status).toBe(200);
       const rows = csvObjects(answer.text);
       expect(rows.map((r) => r['type'])).toEqual(['consent-given', 'grievance-lodged', 'grievance-lodged', 'grievance-resolved']);
-      expect(rows[1]).toMatchObject({ grievanceId: lodged.body.grievanceId, category: 'security', grievanceDescription: description, resolvedOnTime: '' });
+      expect(rows[1]).toMatchObject({
+        grievanceId: lodged.body.grievanceId,
+        category: 'security',
+        grievanceDescription: description,
+        resolvedOnTime: '',
+      });
       expect(rows[3]).toMatchObject({ grievanceId: lodged.body.grievanceId, outcome: 'upheld', resolvedOnTime: 'false' });
     });
 
@@ -591,7 +683,16 @@ describe('grievances', () => {
           resolvedOnTime: false,
           resolutionEventId: resolved.body.events[0].id,
         },
-        expect.objectContaining({ category: 'access', description: 'I withdrew consent in January and you still send me offers.', dueAt: '2026-03-01T00:00:00.000Z', state: 'overdue', outcome: null, resolvedAt: null, resolvedOnTime: null, resolutionEventId: null }),
+        expect.objectContaining({
+          category: 'access',
+          description: 'I withdrew consent in January and you still send me offers.',
+          dueAt: '2026-03-01T00:00:00.000Z',
+          state: 'overdue',
+          outcome: null,
+          resolvedAt: null,
+          resolvedOnTime: null,
+          resolutionEventId: null,
+        }),
       ]);
     });
 
@@ -602,8 +703,30 @@ describe('grievances', () => {
       const start = records.findIndex((r) => r[0] === '# grievances');
       expect(start).toBeGreaterThan(0);
       const [header, first, second] = records.slice(start + 1);
-      expect(header).toEqual(['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt', 'state', 'outcome', 'resolvedAt', 'resolvedOnTime', 'description']);
-      expect(first).toEqual([lodged.body.grievanceId, 'security', 'phone', '2026-01-31T09:00:00.000Z', '2026-02-28T09:00:00.000Z', 'resolved', 'upheld', '2026-03-02T00:00:00.000Z', 'false', description]);
+      expect(header).toEqual([
+        'grievanceId',
+        'category',
+        'channel',
+        'receivedAt',
+        'dueAt',
+        'state',
+        'outcome',
+        'resolvedAt',
+        'resolvedOnTime',
+        'description',
+      ]);
+      expect(first).toEqual([
+        lodged.body.grievanceId,
+        'security',
+        'phone',
+        '2026-01-31T09:00:00.000Z',
+        '2026-02-28T09:00:00.000Z',
+        'resolved',
+        'upheld',
+        '2026-03-02T00:00:00.000Z',
+        'false',
+        description,
+      ]);
       expect(second?.[5]).toBe('overdue');
     });
   });

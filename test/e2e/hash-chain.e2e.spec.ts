@@ -34,7 +34,12 @@ const chainShape = (events: readonly StoredEvent[], streams: readonly string[]) 
     return own.map((event, index) => ({
       type: event.type,
       streamPosition: event.streamPosition,
-      prev: event.metadata.prevHash === GENESIS_HASH ? 'genesis' : event.metadata.prevHash === own[index - 1]?.metadata.hash ? 'previous' : 'BROKEN',
+      prev:
+        event.metadata.prevHash === GENESIS_HASH
+          ? 'genesis'
+          : event.metadata.prevHash === own[index - 1]?.metadata.hash
+            ? 'previous'
+            : 'BROKEN',
       hashIsOwn: event.metadata.hash === eventHash(event),
     }));
   });
@@ -91,9 +96,16 @@ describe('the hash chain on both event stores', () => {
     for (const { audit } of [embedded, esdb]) {
       expect(audit.length).toBeGreaterThan(8);
       for (const event of audit) {
-        expect(Object.keys(event.metadata).sort()).toEqual(
-          ['actor', 'causationId', 'correlationId', 'hash', 'idempotencyKey', 'prevHash', 'subjectId', 'tenantId'],
-        );
+        expect(Object.keys(event.metadata).sort()).toEqual([
+          'actor',
+          'causationId',
+          'correlationId',
+          'hash',
+          'idempotencyKey',
+          'prevHash',
+          'subjectId',
+          'tenantId',
+        ]);
         expect(event.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
         // The hash covers the stored form: personal values sealed, as `sealed` gives them back.
         expect(event.metadata.hash).toBe(eventHash(storedFormOf(event) as StoredEvent));

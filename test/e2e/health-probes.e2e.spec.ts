@@ -93,7 +93,12 @@ describe('health probes: GET /health/live and /health/ready', () => {
       error: { projections: { status: 'down' } },
     });
     const notReady = answer.body.error.projections.notReady as { name: string; state: string }[];
-    expect(notReady).toEqual(expect.arrayContaining([{ name: 'subject-status', state: 'failed' }, { name: 'subject-history', state: 'failed' }]));
+    expect(notReady).toEqual(
+      expect.arrayContaining([
+        { name: 'subject-status', state: 'failed' },
+        { name: 'subject-history', state: 'failed' },
+      ]),
+    );
     // Only those: the others applied the event (or skip its type) and follow the log.
     expect(notReady.map((p) => p.name).sort()).toEqual(['subject-history', 'subject-status']);
     // A public probe: the failing event's error text stays on GET /health.

@@ -11,7 +11,10 @@ const forgetAnswer = async (dataDir: string, tenantId: string, key: string): Pro
   if (mongo) {
     const client = await new MongoClient(mongo).connect();
     try {
-      const result = await client.db().collection<{ _id: string }>('idempotency_keys').deleteOne({ _id: `${tenantId}\u0000${key}` });
+      const result = await client
+        .db()
+        .collection<{ _id: string }>('idempotency_keys')
+        .deleteOne({ _id: `${tenantId}\u0000${key}` });
       return result.deletedCount;
     } finally {
       await client.close();

@@ -3,7 +3,15 @@ import { Writable } from 'node:stream';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import { READ_STORE, type ReadStore } from '../../src/read-store/read-store.port.js';
-import { E2E_ADMIN_KEY, e2eAdminKeyEntry, mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import {
+  E2E_ADMIN_KEY,
+  e2eAdminKeyEntry,
+  mongoFor,
+  newDataDir,
+  removeDataDir,
+  startLedger,
+  type RunningLedger,
+} from '../support/ledger-app.js';
 import { eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 
@@ -15,7 +23,12 @@ import { consentBody, newSubject, newTenant, subjectPath } from '../support/requ
 const captured: string[] = [];
 const logStream = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    captured.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    captured.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     done();
   },
 });
@@ -92,7 +105,13 @@ describe('structured logs', () => {
   it('logs successful probes and scrapes at debug, below the default level, and a failing probe at error', async () => {
     const dataDir = newDataDir();
     const app = await createLedgerApp({
-      config: parseConfig({ ...mongoFor(dataDir), LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]) }),
+      config: parseConfig({
+        ...mongoFor(dataDir),
+        LEDGER_DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]),
+      }),
       logger: false,
       logStream,
     });
@@ -100,7 +119,11 @@ describe('structured logs', () => {
       await app.listen(0, '127.0.0.1');
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${E2E_ADMIN_KEY}` } });
-      const ready = await eventually(() => get('/health/ready'), (answer) => answer.status === 200, 5000);
+      const ready = await eventually(
+        () => get('/health/ready'),
+        (answer) => answer.status === 200,
+        5000,
+      );
       const routine = [await get('/health/live'), ready, await get('/metrics')];
       expect(routine.map((answer) => answer.status)).toEqual([200, 200, 200]);
       for (const answer of routine) expect(requestLines(answer.headers.get('x-request-id') ?? '')).toEqual([]);
@@ -110,7 +133,9 @@ describe('structured logs', () => {
       await app.get<ReadStore>(READ_STORE).close();
       const failing = await get('/health/ready');
       expect(failing.status).toBe(503);
-      expect(requestLines(failing.headers.get('x-request-id') ?? '')).toMatchObject([{ level: 'error', msg: 'request failed', route: '/health/ready', res: { statusCode: 503 } }]);
+      expect(requestLines(failing.headers.get('x-request-id') ?? '')).toMatchObject([
+        { level: 'error', msg: 'request failed', route: '/health/ready', res: { statusCode: 503 } },
+      ]);
     } finally {
       await app.close();
       removeDataDir(dataDir);
@@ -169,7 +194,9 @@ describe('structured logs', () => {
   it('never logs an e-mail address, an IP address, an API key, a cookie, a body or a query string', async () => {
     const apiKey = 'sk-test-4f9a1c2e7b';
     // A real key of the ledger's, so the requests it signs go all the way through.
-    const ledger = await start({ LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry, { name: 'log-test', role: 'admin', tenants: ['*'], key: apiKey }]) });
+    const ledger = await start({
+      LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry, { name: 'log-test', role: 'admin', tenants: ['*'], key: apiKey }]),
+    });
     const from = captured.length;
     const secrets = {
       contact: 'asha.rao@example.com',
@@ -183,9 +210,17 @@ describe('structured logs', () => {
     const headers = { authorization: `Bearer ${secrets.apiKey}`, cookie: secrets.cookie };
     const answers = [
       // Accepted: the evidence is stored (sealed) and the 201 goes back.
-      await ledger.post(`${path}/consents?${secrets.query}`, consentBody({ evidence: { ipAddress: secrets.ipAddress, userAgent: secrets.agent, contact: secrets.contact } }), headers),
+      await ledger.post(
+        `${path}/consents?${secrets.query}`,
+        consentBody({ evidence: { ipAddress: secrets.ipAddress, userAgent: secrets.agent, contact: secrets.contact } }),
+        headers,
+      ),
       // Refused: the problem+json names the field.
-      await ledger.post(`${path}/consents`, consentBody({ evidence: { ipAddress: secrets.ipAddress, contact: secrets.contact, shoeSize: 44 } }), headers),
+      await ledger.post(
+        `${path}/consents`,
+        consentBody({ evidence: { ipAddress: secrets.ipAddress, contact: secrets.contact, shoeSize: 44 } }),
+        headers,
+      ),
       // Not even JSON: the parser's error quotes the start of the body back to the caller.
       await ledger.post(`${path}/consents`, `{"evidence":{"contact":"${secrets.contact}","ipAddress":"${secrets.ipAddress}"`, headers),
     ];

@@ -108,8 +108,17 @@ describe('GET /metrics', () => {
     expect(count({ method: 'GET', route: '/v1/tenants/:tenantId/subjects/:subjectId', status_class: '2xx' })).toBe(1);
     expect(count({ method: 'GET', route: 'unmatched', status_class: '4xx' })).toBe(1);
     // Every sample falls in the +Inf bucket, and the sum of the latencies is positive.
-    expect(valueOf(metrics, 'ledger_http_request_duration_seconds_bucket', { method: 'POST', route: CONSENTS_ROUTE, status_class: '2xx', le: '+Inf' })).toBe(2);
-    expect(valueOf(metrics, 'ledger_http_request_duration_seconds_sum', { method: 'POST', route: CONSENTS_ROUTE, status_class: '2xx' })).toBeGreaterThan(0);
+    expect(
+      valueOf(metrics, 'ledger_http_request_duration_seconds_bucket', {
+        method: 'POST',
+        route: CONSENTS_ROUTE,
+        status_class: '2xx',
+        le: '+Inf',
+      }),
+    ).toBe(2);
+    expect(
+      valueOf(metrics, 'ledger_http_request_duration_seconds_sum', { method: 'POST', route: CONSENTS_ROUTE, status_class: '2xx' }),
+    ).toBeGreaterThan(0);
     expect(answer.text).not.toContain(tenant);
     expect(answer.text).not.toContain(subject);
   });
@@ -126,8 +135,16 @@ describe('GET /metrics', () => {
     const metrics = await eventually(() => scrape(ledger), allCaughtUp, 5000);
     expect(allCaughtUp(metrics)).toBe(true);
     const names = PROJECTIONS.map((p) => p.name).sort();
-    expect(samples(metrics, 'ledger_projection_lag').map((s) => s.labels['projection']).sort()).toEqual(names);
-    expect(samples(metrics, 'ledger_projection_position').map((s) => s.labels['projection']).sort()).toEqual(names);
+    expect(
+      samples(metrics, 'ledger_projection_lag')
+        .map((s) => s.labels['projection'])
+        .sort(),
+    ).toEqual(names);
+    expect(
+      samples(metrics, 'ledger_projection_position')
+        .map((s) => s.labels['projection'])
+        .sort(),
+    ).toEqual(names);
     for (const projection of names) {
       expect({ projection, lag: valueOf(metrics, 'ledger_projection_lag', { projection }) }).toEqual({ projection, lag: 0 });
       expect(valueOf(metrics, 'ledger_projection_position', { projection })).toBe(last);
@@ -141,7 +158,11 @@ describe('GET /metrics', () => {
     const clock = new TestClock('2026-03-01T00:00:00.000Z');
     const ledger = await start(clock);
     const tenant = newTenant();
-    const [early, confirmed, late] = [newSubject(), newSubject(), newSubject()].map((s) => subjectPath(tenant, s)) as [string, string, string];
+    const [early, confirmed, late] = [newSubject(), newSubject(), newSubject()].map((s) => subjectPath(tenant, s)) as [
+      string,
+      string,
+      string,
+    ];
     let at = 0;
     const post = async (path: string, body: unknown) => {
       at = lastPosition(expectStatus(await ledger.post(path, body), 201));
@@ -159,7 +180,10 @@ describe('GET /metrics', () => {
         gauges: {
           open: valueOf(metrics, 'ledger_erasures', { state: 'open' }),
           overdue: valueOf(metrics, 'ledger_erasures', { state: 'overdue' }),
-          pending: { crm: valueOf(metrics, 'ledger_erasures_pending', { system: 'crm' }), backups: valueOf(metrics, 'ledger_erasures_pending', { system: 'backups' }) },
+          pending: {
+            crm: valueOf(metrics, 'ledger_erasures_pending', { system: 'crm' }),
+            backups: valueOf(metrics, 'ledger_erasures_pending', { system: 'backups' }),
+          },
         },
       };
     };
@@ -180,7 +204,12 @@ describe('GET /metrics', () => {
     const ledger = await start(clock);
     const tenant = newTenant();
     const lodge = async (receivedAt: string) =>
-      lastPosition(expectStatus(await ledger.post(`${subjectPath(tenant, newSubject())}/grievances`, { category: 'consent', channel: 'email', receivedAt }), 201));
+      lastPosition(
+        expectStatus(
+          await ledger.post(`${subjectPath(tenant, newSubject())}/grievances`, { category: 'consent', channel: 'email', receivedAt }),
+          201,
+        ),
+      );
     await lodge('2026-02-10T00:00:00Z'); // due 03-10
     const at = await lodge('2026-02-27T00:00:00Z'); // due 03-27
 
@@ -188,7 +217,10 @@ describe('GET /metrics', () => {
     const summary = (await ledger.get(`/v1/grievances/summary?atLeast=${at}`)).body;
     const metrics = await scrape(ledger);
     expect({ open: summary.open, overdue: summary.overdue }).toEqual({ open: 1, overdue: 1 });
-    expect({ open: valueOf(metrics, 'ledger_grievances', { state: 'open' }), overdue: valueOf(metrics, 'ledger_grievances', { state: 'overdue' }) }).toEqual({
+    expect({
+      open: valueOf(metrics, 'ledger_grievances', { state: 'open' }),
+      overdue: valueOf(metrics, 'ledger_grievances', { state: 'overdue' }),
+    }).toEqual({
       open: 1,
       overdue: 1,
     });
@@ -200,7 +232,12 @@ describe('GET /metrics', () => {
     const second = await start();
 
     const [ofFirst, ofSecond] = [await scrape(first), await scrape(second)];
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect({ name, found: samples(ofSecond, name).length > 0 }).toEqual({ name, found: true });
     }
     expect(valueOf(ofFirst, 'ledger_commands_total', { command: 'give-consent', outcome: 'created' })).toBe(1);

@@ -53,9 +53,12 @@ describe('OpenAPI description', () => {
     ledger = await startLedger({
       beforeListen: (app) => {
         // Controllers' routes are registered when the app starts listening, after this hook.
-        app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-          for (const method of [route.method].flat()) routes.push({ method: method.toLowerCase(), url: route.url });
-        });
+        app
+          .getHttpAdapter()
+          .getInstance()
+          .addHook('onRoute', (route) => {
+            for (const method of [route.method].flat()) routes.push({ method: method.toLowerCase(), url: route.url });
+          });
       },
     });
     const answer = await ledger.get<Document>('/openapi.json');
@@ -223,9 +226,17 @@ describe('OpenAPI description', () => {
       for (const { url, operation } of checked) {
         const answer = await ledger.get(url);
         const documented = operation.responses[String(answer.status)];
-        expect({ url, status: answer.status, documented: documented !== undefined }).toEqual({ url, status: answer.status, documented: true });
+        expect({ url, status: answer.status, documented: documented !== undefined }).toEqual({
+          url,
+          status: answer.status,
+          documented: true,
+        });
         const type = answer.headers.get('content-type')?.split(';')[0];
-        expect({ url, type, listed: Object.keys(documented!.content ?? {}) }).toEqual({ url, type, listed: expect.arrayContaining([type]) });
+        expect({ url, type, listed: Object.keys(documented!.content ?? {}) }).toEqual({
+          url,
+          type,
+          listed: expect.arrayContaining([type]),
+        });
       }
     });
 
@@ -234,7 +245,11 @@ describe('OpenAPI description', () => {
       expect(csvReads.length).toBe(7);
       for (const { url } of csvReads) {
         const answer = await ledger.get(url, { accept: 'text/csv' });
-        expect({ url, status: answer.status, type: answer.headers.get('content-type') }).toEqual({ url, status: 200, type: expect.stringContaining('text/csv') });
+        expect({ url, status: answer.status, type: answer.headers.get('content-type') }).toEqual({
+          url,
+          status: 200,
+          type: expect.stringContaining('text/csv'),
+        });
       }
     });
   });

@@ -105,7 +105,9 @@ const seed = async (ledger: RunningLedger, clock: TestClock) => {
   expectStatus(await ledger.post(`${p3}/consents/withdrawals`, { channel: 'web', occurredAt: '2026-04-18T00:00:00Z' }));
   const resolvedPath = path(tenantB);
   const resolved = await lodge(resolvedPath, '2026-04-10T09:00:00Z');
-  expectStatus(await ledger.post(`${resolvedPath}/grievances/${resolved}/resolution`, { outcome: 'upheld', resolvedAt: '2026-04-12T09:00:00Z' }));
+  expectStatus(
+    await ledger.post(`${resolvedPath}/grievances/${resolved}/resolution`, { outcome: 'upheld', resolvedAt: '2026-04-12T09:00:00Z' }),
+  );
   await lodge(path(tenantA), '2026-04-15T09:00:00Z');
 
   await caughtUp(ledger);
@@ -118,7 +120,9 @@ const hoursText = (h: number | null): string => (h === null ? '—' : `${h.toLoc
 const text = async (page: Page, selector: string): Promise<string> => ((await page.locator(selector).textContent()) ?? '').trim();
 
 const cells = async (page: Page, table: string): Promise<string[][]> =>
-  page.locator(`${table} tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())));
+  page
+    .locator(`${table} tbody tr`)
+    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())));
 
 const enterKey = async (page: Page, key = KEY): Promise<void> => {
   await page.getByLabel('API key', { exact: true }).fill(key);
@@ -157,19 +161,22 @@ describe('ops dashboard: GET /ops', () => {
       const script = await ledger.get('/ops/dashboard.js');
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-      expect(script.text).toContain("sessionStorage.getItem(KEY_STORAGE)");
+      expect(script.text).toContain('sessionStorage.getItem(KEY_STORAGE)');
       const style = await ledger.get('/ops/dashboard.css');
       expect(style.status).toBe(200);
       expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
       expect(style.text).toContain('.chart .bar');
     });
 
-    it.each(['/ops/index.html', '/ops/../package.json', '/ops/dashboard.js.map', '/ops/%2e%2e/package.json'])('answers 404 problem+json for %s', async (path) => {
-      const answer = await ledger.get(path);
-      expect(answer.status).toBe(404);
-      expect(answer.headers.get('content-type')).toContain('application/problem+json');
-      expect(answer.body).toMatchObject({ status: 404, code: 'not-found' });
-    });
+    it.each(['/ops/index.html', '/ops/../package.json', '/ops/dashboard.js.map', '/ops/%2e%2e/package.json'])(
+      'answers 404 problem+json for %s',
+      async (path) => {
+        const answer = await ledger.get(path);
+        expect(answer.status).toBe(404);
+        expect(answer.headers.get('content-type')).toContain('application/problem+json');
+        expect(answer.body).toMatchObject({ status: 404, code: 'not-found' });
+      },
+    );
   });
 
   describe('in headless Chromium', () => {
@@ -205,7 +212,10 @@ describe('ops dashboard: GET /ops', () => {
         { name: 'ops-dashboard', role: 'ops', tenants: ['*'], key: KEY },
         { name: 'ops-dashboard-second', role: 'ops', tenants: ['*'], key: 'second-ops-key-9c21' },
       ];
-      ledger = await startLedger({ clock, env: { LEDGER_ERASURE_SYSTEMS: SYSTEMS.join(','), LEDGER_ERASURE_DAYS: '30', LEDGER_API_KEYS: JSON.stringify(keys) } });
+      ledger = await startLedger({
+        clock,
+        env: { LEDGER_ERASURE_SYSTEMS: SYSTEMS.join(','), LEDGER_ERASURE_DAYS: '30', LEDGER_API_KEYS: JSON.stringify(keys) },
+      });
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
       problems = [];
@@ -273,7 +283,9 @@ describe('ops dashboard: GET /ops', () => {
         );
         expect(await page.locator('#pending-chart text.axis-label').allTextContents()).toEqual(pendingEntries.map(([system]) => system));
         expect(await page.locator('#pending-chart text.value').allTextContents()).toEqual(pendingEntries.map(([, n]) => count(n)));
-        const barWidths = await page.locator('#pending-chart rect.bar').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('width'))));
+        const barWidths = await page
+          .locator('#pending-chart rect.bar')
+          .evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('width'))));
         expect(barWidths).toHaveLength(4);
         expect(Math.max(...barWidths)).toBe(barWidths[1]); // call-recordings lags most
 
@@ -281,7 +293,10 @@ describe('ops dashboard: GET /ops', () => {
         expect(completed.nextCursor).toBeNull();
         const expectedBuckets = BUCKETS.map(([label, below], index) => {
           const above = index === 0 ? -Infinity : BUCKETS[index - 1]![1];
-          return [label, completed.deletions.filter((d: { hoursToComplete: number }) => d.hoursToComplete >= above && d.hoursToComplete < below).length] as const;
+          return [
+            label,
+            completed.deletions.filter((d: { hoursToComplete: number }) => d.hoursToComplete >= above && d.hoursToComplete < below).length,
+          ] as const;
         });
         expect(expectedBuckets.map(([, n]) => n)).toEqual([1, 1, 1, 1, 0, 1]);
         const histogram = page.getByRole('img', { name: /^Completed erasures by time to complete:/ });
@@ -292,17 +307,33 @@ describe('ops dashboard: GET /ops', () => {
 
         // The overdue list, row for row.
         const overdueTable = page.getByRole('table', { name: 'Overdue erasures, oldest request first' });
-        expect(await overdueTable.getByRole('columnheader').allTextContents()).toEqual(['Tenant', 'Subject', 'Requested', 'Due', 'Age', 'Pending systems']);
+        expect(await overdueTable.getByRole('columnheader').allTextContents()).toEqual([
+          'Tenant',
+          'Subject',
+          'Requested',
+          'Due',
+          'Age',
+          'Pending systems',
+        ]);
         expect(overdue.deletions).toHaveLength(2);
         expect(await cells(page, '#overdue-table')).toEqual(
-          overdue.deletions.map((d: { tenantId: string; subjectId: string; requestedAt: string; dueAt: string; ageHours: number; pendingSystems: string[] }) => [
-            d.tenantId,
-            d.subjectId,
-            `${d.requestedAt.slice(0, 10)} ${d.requestedAt.slice(11, 16)}`,
-            `${d.dueAt.slice(0, 10)} ${d.dueAt.slice(11, 16)}`,
-            `${(Math.floor((d.ageHours / 24) * 10) / 10).toLocaleString('en-US')} d`,
-            d.pendingSystems.join(', '),
-          ]),
+          overdue.deletions.map(
+            (d: {
+              tenantId: string;
+              subjectId: string;
+              requestedAt: string;
+              dueAt: string;
+              ageHours: number;
+              pendingSystems: string[];
+            }) => [
+              d.tenantId,
+              d.subjectId,
+              `${d.requestedAt.slice(0, 10)} ${d.requestedAt.slice(11, 16)}`,
+              `${d.dueAt.slice(0, 10)} ${d.dueAt.slice(11, 16)}`,
+              `${(Math.floor((d.ageHours / 24) * 10) / 10).toLocaleString('en-US')} d`,
+              d.pendingSystems.join(', '),
+            ],
+          ),
         );
         // o1 was requested 2026-03-06, 45 days before the clock; o2 has every system pending.
         expect((await cells(page, '#overdue-table')).map((row) => [row[4], row[5]])).toEqual([
@@ -321,14 +352,16 @@ describe('ops dashboard: GET /ops', () => {
         expect(await text(page, '#grievances-p95')).toBe(hoursText(grievances.p95HoursToResolve));
 
         // Each projection's lag, as /health says.
-        expect(await page.getByRole('table', { name: /projection's state and lag/ }).getByRole('columnheader').allTextContents()).toEqual([
-          'Projection',
-          'State',
-          'Position',
-          'Lag (events)',
-        ]);
+        expect(
+          await page
+            .getByRole('table', { name: /projection's state and lag/ })
+            .getByRole('columnheader')
+            .allTextContents(),
+        ).toEqual(['Projection', 'State', 'Position', 'Lag (events)']);
         expect(health.projections.length).toBeGreaterThan(3);
-        expect(await cells(page, '#projections-table')).toEqual(health.projections.map((p) => [p.name, p.state, count(p.position), count(p.lag)]));
+        expect(await cells(page, '#projections-table')).toEqual(
+          health.projections.map((p) => [p.name, p.state, count(p.position), count(p.lag)]),
+        );
         expect(await text(page, '#event-store-note')).toBe(`Event log head: position ${count(health.eventStore.lastPosition)} · status ok`);
 
         // Headings for every part; "updated at" visible; the key went with every API call.
@@ -385,7 +418,13 @@ describe('ops dashboard: GET /ops', () => {
           route.fulfill({
             status: 503,
             contentType: 'application/problem+json',
-            body: JSON.stringify({ type: 'urn:privacy-ledger:problem:store-unavailable', title: 'A store is unavailable', status: 503, detail: 'A store is unavailable; retry shortly.', code: 'store-unavailable' }),
+            body: JSON.stringify({
+              type: 'urn:privacy-ledger:problem:store-unavailable',
+              title: 'A store is unavailable',
+              status: 503,
+              detail: 'A store is unavailable; retry shortly.',
+              code: 'store-unavailable',
+            }),
           }),
         );
         await page.waitForSelector('#message.warning:not([hidden])', { timeout: 20_000 });
@@ -423,7 +462,13 @@ describe('ops dashboard: GET /ops', () => {
           route.fulfill({
             status,
             contentType: 'application/problem+json',
-            body: JSON.stringify({ type: 'urn:privacy-ledger:problem:unauthorized', title: 'Unauthorized', status, detail: 'The key is not known.', code: 'unauthorized' }),
+            body: JSON.stringify({
+              type: 'urn:privacy-ledger:problem:unauthorized',
+              title: 'Unauthorized',
+              status,
+              detail: 'The key is not known.',
+              code: 'unauthorized',
+            }),
           }),
         );
         await waitForState(page, 'key', 20_000);

@@ -61,7 +61,11 @@ describe('policy versions, re-consent and notices', () => {
   describe('POST /v1/tenants/{t}/policies', () => {
     it('publishes a version as policy-published on the tenant policy stream, effectiveFrom normalised to UTC', async () => {
       const tenant = newTenant();
-      const body = policyBody('2026-01', { effectiveFrom: '2026-01-01T05:30:00+05:30', material: false, occurredAt: '2026-03-31T09:00:00Z' });
+      const body = policyBody('2026-01', {
+        effectiveFrom: '2026-01-01T05:30:00+05:30',
+        material: false,
+        occurredAt: '2026-03-31T09:00:00Z',
+      });
       const answer = created(await publish(tenant, body, { 'x-actor': 'policy-service' }));
       expect(answer.body).toEqual({
         tenantId: tenant,
@@ -241,8 +245,12 @@ describe('policy versions, re-consent and notices', () => {
       const subject = newSubject();
       created(await consent(tenant, subject, 'legacy', ['crm-access', 'usage-analytics']));
       created(await publish(tenant, policyBody('v1')));
-      created(await ledger.post(`${subjectPath(tenant, subject)}/transfers`, transferBody({ purpose: 'crm-access', legalBasis: 'consent' })));
-      const withdrawal = created(await ledger.post(`${subjectPath(tenant, subject)}/consents/withdrawals`, { purposes: ['usage-analytics'] }));
+      created(
+        await ledger.post(`${subjectPath(tenant, subject)}/transfers`, transferBody({ purpose: 'crm-access', legalBasis: 'consent' })),
+      );
+      const withdrawal = created(
+        await ledger.post(`${subjectPath(tenant, subject)}/consents/withdrawals`, { purposes: ['usage-analytics'] }),
+      );
       const status = await ledger.get(`${subjectPath(tenant, subject)}?atLeast=${lastPosition(withdrawal)}`);
       expect(status.body.purposes['crm-access']).toMatchObject({ status: 'granted', policyVersion: 'legacy' });
     });
@@ -307,10 +315,13 @@ describe('policy versions, re-consent and notices', () => {
       expect(answer.body.effectiveFrom).toBe('2026-03-01T00:00:00.000Z');
       expect(answer.body.nextCursor).toBeNull();
       const expected = [
-        { subjectId: a, purposes: [
-          { purpose: 'crm-access', policyVersion: 'legacy-2019', since: '2025-06-01T00:00:00.000Z' },
-          { purpose: 'usage-analytics', policyVersion: 'legacy-2019', since: '2025-06-01T00:00:00.000Z' },
-        ] },
+        {
+          subjectId: a,
+          purposes: [
+            { purpose: 'crm-access', policyVersion: 'legacy-2019', since: '2025-06-01T00:00:00.000Z' },
+            { purpose: 'usage-analytics', policyVersion: 'legacy-2019', since: '2025-06-01T00:00:00.000Z' },
+          ],
+        },
         { subjectId: b, purposes: [{ purpose: 'crm-access', policyVersion: 'v1', since: '2026-01-05T00:00:00.000Z' }] },
         { subjectId: c, purposes: [{ purpose: 'call-analytics', policyVersion: 'v1.1', since: '2026-02-05T00:00:00.000Z' }] },
         { subjectId: d, purposes: [{ purpose: 'marketing-communications', policyVersion: 'v1', since: '2026-01-06T00:00:00.000Z' }] },
@@ -322,7 +333,14 @@ describe('policy versions, re-consent and notices', () => {
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(csv.headers.get('content-disposition')).toContain('attachment');
       expect(csvObjects(csv.text)).toEqual(
-        expected.flatMap((s) => s.purposes.map((p) => ({ subjectId: s.subjectId, ...p, materialVersion: 'v2', materialEffectiveFrom: '2026-03-01T00:00:00.000Z' }))),
+        expected.flatMap((s) =>
+          s.purposes.map((p) => ({
+            subjectId: s.subjectId,
+            ...p,
+            materialVersion: 'v2',
+            materialEffectiveFrom: '2026-03-01T00:00:00.000Z',
+          })),
+        ),
       );
     });
 
@@ -332,7 +350,13 @@ describe('policy versions, re-consent and notices', () => {
       created(await consent(tenant, newSubject(), 'v1', ['crm-access']));
       const fix = created(await publish(tenant, policyBody('v1.0.1', { effectiveFrom: '2026-02-01T00:00:00Z', material: false })));
       const answer = await reConsent(tenant, lastPosition(fix));
-      expect(answer.body).toEqual({ tenantId: tenant, materialVersion: 'v1', effectiveFrom: '2026-01-01T00:00:00.000Z', subjects: [], nextCursor: null });
+      expect(answer.body).toEqual({
+        tenantId: tenant,
+        materialVersion: 'v1',
+        effectiveFrom: '2026-01-01T00:00:00.000Z',
+        subjects: [],
+        nextCursor: null,
+      });
     });
 
     it('takes the latest material version by effectiveFrom, not by publication order', async () => {
@@ -414,7 +438,9 @@ describe('policy versions, re-consent and notices', () => {
     it('records a notice to the primary admin on the version notice stream', async () => {
       const tenant = newTenant();
       created(await publish(tenant, policyBody('v1')));
-      const answer = created(await notify(tenant, 'v1', { channel: 'email', audience: 'primary-admin', sentAt: '2026-04-01T09:00:00+05:30' }));
+      const answer = created(
+        await notify(tenant, 'v1', { channel: 'email', audience: 'primary-admin', sentAt: '2026-04-01T09:00:00+05:30' }),
+      );
       expect(answer.body).toEqual({
         tenantId: tenant,
         version: 'v1',
@@ -435,9 +461,17 @@ describe('policy versions, re-consent and notices', () => {
       const tenant = newTenant();
       const subject = newSubject();
       created(await publish(tenant, policyBody('v1')));
-      created(await notify(tenant, 'v1', { channel: 'pop-up', audience: 'subject', subjectId: subject, occurredAt: '2026-03-31T00:00:00Z' }));
+      created(
+        await notify(tenant, 'v1', { channel: 'pop-up', audience: 'subject', subjectId: subject, occurredAt: '2026-03-31T00:00:00Z' }),
+      );
       const notice = (await tenantEvents(tenant)).find((e) => e.type === 'policy-notice-sent');
-      expect(notice.data).toEqual({ version: 'v1', channel: 'pop-up', audience: 'subject', subjectId: subject, sentAt: '2026-03-31T00:00:00.000Z' });
+      expect(notice.data).toEqual({
+        version: 'v1',
+        channel: 'pop-up',
+        audience: 'subject',
+        subjectId: subject,
+        sentAt: '2026-03-31T00:00:00.000Z',
+      });
       expect(notice.metadata.subjectId).toBe(subject);
     });
 
@@ -471,7 +505,12 @@ describe('policy versions, re-consent and notices', () => {
       ['a subjectId for the primary admin', 'subjectId', 'v1', { channel: 'email', audience: 'primary-admin', subjectId: 's-1' }],
       ['an e-mail address as subjectId', 'subjectId', 'v1', { channel: 'email', audience: 'subject', subjectId: 'asha@example.com' }],
       ['sentAt 10 minutes ahead', 'sentAt', 'v1', { channel: 'email', audience: 'primary-admin', sentAt: '2026-04-01T10:10:00Z' }],
-      ['occurredAt 10 minutes ahead', 'occurredAt', 'v1', { channel: 'email', audience: 'primary-admin', occurredAt: '2026-04-01T10:10:00Z' }],
+      [
+        'occurredAt 10 minutes ahead',
+        'occurredAt',
+        'v1',
+        { channel: 'email', audience: 'primary-admin', occurredAt: '2026-04-01T10:10:00Z' },
+      ],
       ['sentAt that is no time', 'sentAt', 'v1', { channel: 'email', audience: 'primary-admin', sentAt: 'today' }],
       ['both sentAt and occurredAt', 'sentAt', 'v1', { channel: 'email', audience: 'primary-admin', sentAt: NOW, occurredAt: NOW }],
       ['an unknown field', 'template', 'v1', { channel: 'email', audience: 'primary-admin', template: 'x' }],
@@ -591,7 +630,9 @@ describe('policy versions, re-consent and notices', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: HttpAnswer = await ledger.get(`${policies(tenant)}/v1/notices?atLeast=${at}&limit=4${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const page: HttpAnswer = await ledger.get(
+          `${policies(tenant)}/v1/notices?atLeast=${at}&limit=4${cursor === null ? '' : `&cursor=${cursor}`}`,
+        );
         expect(page.status).toBe(200);
         seen.push(...page.body.notices.map((n: { eventId: string }) => n.eventId));
         cursor = page.body.nextCursor;
@@ -605,7 +646,15 @@ describe('policy versions, re-consent and notices', () => {
         tenantId: tenant,
         version: 'v1',
         notices: [
-          { eventId: ids[4], channel: 'email', audience: 'subject', subjectId: 's-3', sentAt: '2026-03-31T07:00:00.000Z', recordedAt: NOW, globalPosition: expect.any(Number) },
+          {
+            eventId: ids[4],
+            channel: 'email',
+            audience: 'subject',
+            subjectId: 's-3',
+            sentAt: '2026-03-31T07:00:00.000Z',
+            recordedAt: NOW,
+            globalPosition: expect.any(Number),
+          },
         ],
         nextCursor: expect.any(String),
       });
@@ -653,9 +702,11 @@ describe('policy versions, re-consent and notices', () => {
       // The whole log, policy streams included, verifies as written (the consent's personal
       // values put back in their stored, sealed form).
       const all = (await ledger.auditEvents()).map(storedFormOf) as StoredEvent[];
-      const verified = await verifyLog((async function* () {
-        yield* all;
-      })());
+      const verified = await verifyLog(
+        (async function* () {
+          yield* all;
+        })(),
+      );
       expect(verified).toMatchObject({ ok: true, events: all.length });
 
       const proof = await ledger.get(`/v1/audit/events/${publication.body.events[0].id}/proof?atLeast=${lastPosition(publication)}`);
@@ -684,9 +735,15 @@ describe('policy versions on EventStoreDB (protocol test server)', () => {
     // The tenant's policy stream does not exist yet: reading it is reading nothing.
     expect((await ledger.post(`${subjectPath(tenant, early)}/consents`, consentBody({ policyVersion: 'legacy' }))).status).toBe(201);
     expect((await ledger.post(`/v1/tenants/${tenant}/policies`, policyBody('v1'))).status).toBe(201);
-    expect((await ledger.post(`${subjectPath(tenant, late)}/consents`, consentBody({ policyVersion: 'legacy' }))).body.code).toBe('unknown-policy-version');
+    expect((await ledger.post(`${subjectPath(tenant, late)}/consents`, consentBody({ policyVersion: 'legacy' }))).body.code).toBe(
+      'unknown-policy-version',
+    );
     expect((await ledger.post(`${subjectPath(tenant, late)}/consents`, consentBody({ policyVersion: 'v1' }))).status).toBe(201);
-    const notice = await ledger.post(`/v1/tenants/${tenant}/policies/v1/notices`, { channel: 'pop-up', audience: 'subject', subjectId: early });
+    const notice = await ledger.post(`/v1/tenants/${tenant}/policies/v1/notices`, {
+      channel: 'pop-up',
+      audience: 'subject',
+      subjectId: early,
+    });
     expect(notice.status).toBe(201);
     expect(server.records.filter((r) => r.streamId.startsWith('policy')).map((r) => [r.streamId, r.type])).toEqual(
       expect.arrayContaining([

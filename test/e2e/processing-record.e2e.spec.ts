@@ -35,7 +35,10 @@ describe('GET /v1/tenants/{t}/processing-record', () => {
   const seed = async () => {
     const tenant = newTenant();
     const [asha, ravi, mira, omar] = [newSubject(), newSubject(), newSubject(), newSubject()];
-    await ok(`${subjectPath(tenant, asha)}/consents`, consentBody({ purposes: ['crm-access', 'usage-analytics'], subjectType: 'end-user' }));
+    await ok(
+      `${subjectPath(tenant, asha)}/consents`,
+      consentBody({ purposes: ['crm-access', 'usage-analytics'], subjectType: 'end-user' }),
+    );
     await ok(`${subjectPath(tenant, ravi)}/consents`, consentBody({ purposes: ['crm-access'], subjectType: 'authorised-user' }));
     await ok(`${subjectPath(tenant, mira)}/consents`, consentBody({ purposes: ['marketing-communications'], subjectType: 'end-user' }));
     await ok(`${subjectPath(tenant, mira)}/consents/withdrawals`, { channel: 'web' });
@@ -43,17 +46,42 @@ describe('GET /v1/tenants/{t}/processing-record', () => {
     await ok(`${subjectPath(tenant, omar)}/consents`, consentBody({ purposes: ['crm-access'], subjectType: undefined }));
     await ok(`${subjectPath(tenant, omar)}/deletion-requests`, {});
     for (const system of SYSTEMS) await ok(`${subjectPath(tenant, omar)}/deletion-completions`, { system });
-    await ok(`${subjectPath(tenant, asha)}/transfers`, transferBody({ recipient: AWS_SG, country: 'SG', purpose: 'crm-access', legalBasis: 'consent' }));
-    await ok(`${subjectPath(tenant, asha)}/transfers`, transferBody({ recipient: ACME_IN, country: 'IN', purpose: 'usage-analytics', legalBasis: 'contract', dataCategories: ['npii.pages-viewed'] }));
-    await ok(`${subjectPath(tenant, ravi)}/transfers`, transferBody({ recipient: AWS_US, country: 'US', purpose: 'crm-access', legalBasis: 'contract' }));
-    const grievance = await ok(`${subjectPath(tenant, asha)}/grievances`, { category: 'marketing', channel: 'email', receivedAt: '2026-02-20T00:00:00Z' });
-    await ok(`${subjectPath(tenant, asha)}/grievances/${grievance.body.grievanceId}/resolution`, { outcome: 'upheld', resolvedAt: '2026-02-25T00:00:00Z' });
+    await ok(
+      `${subjectPath(tenant, asha)}/transfers`,
+      transferBody({ recipient: AWS_SG, country: 'SG', purpose: 'crm-access', legalBasis: 'consent' }),
+    );
+    await ok(
+      `${subjectPath(tenant, asha)}/transfers`,
+      transferBody({
+        recipient: ACME_IN,
+        country: 'IN',
+        purpose: 'usage-analytics',
+        legalBasis: 'contract',
+        dataCategories: ['npii.pages-viewed'],
+      }),
+    );
+    await ok(
+      `${subjectPath(tenant, ravi)}/transfers`,
+      transferBody({ recipient: AWS_US, country: 'US', purpose: 'crm-access', legalBasis: 'contract' }),
+    );
+    const grievance = await ok(`${subjectPath(tenant, asha)}/grievances`, {
+      category: 'marketing',
+      channel: 'email',
+      receivedAt: '2026-02-20T00:00:00Z',
+    });
+    await ok(`${subjectPath(tenant, asha)}/grievances/${grievance.body.grievanceId}/resolution`, {
+      outcome: 'upheld',
+      resolvedAt: '2026-02-25T00:00:00Z',
+    });
     await ok(`${subjectPath(tenant, ravi)}/grievances`, { category: 'access', channel: 'web', receivedAt: '2026-01-02T00:00:00Z' });
 
     const other = newTenant();
     const twin = newSubject();
     await ok(`${subjectPath(other, twin)}/consents`, consentBody({ purposes: ['crm-access'] }));
-    const last = await ok(`${subjectPath(other, twin)}/transfers`, transferBody({ recipient: { id: 'fr-host', name: 'FR Host', kind: 'cloud-host' }, country: 'FR' }));
+    const last = await ok(
+      `${subjectPath(other, twin)}/transfers`,
+      transferBody({ recipient: { id: 'fr-host', name: 'FR Host', kind: 'cloud-host' }, country: 'FR' }),
+    );
     return { tenant, atLeast: lastPosition(last) };
   };
 
@@ -89,7 +117,9 @@ describe('GET /v1/tenants/{t}/processing-record', () => {
       { kind: 'cloud-host', country: 'US', recipients: 1, transfers: 1 },
       { kind: 'processor', country: 'IN', recipients: 1, transfers: 1 },
     ]);
-    expect(record.crossBorder.map((d: { country: string; transfers: number; legalBases: string[] }) => [d.country, d.transfers, d.legalBases])).toEqual([
+    expect(
+      record.crossBorder.map((d: { country: string; transfers: number; legalBases: string[] }) => [d.country, d.transfers, d.legalBases]),
+    ).toEqual([
       ['SG', 1, ['consent']],
       ['US', 1, ['contract']],
     ]);
@@ -120,7 +150,15 @@ describe('GET /v1/tenants/{t}/processing-record', () => {
     const record = (await ledger.get(`/v1/tenants/${tenant}/processing-record?atLeast=${atLeast}`)).body;
 
     // Ravi's grievance of Jan 2 was due Feb 2: overdue on Mar 1.
-    expect(record.grievances).toEqual({ deadline: 'one calendar month', lodged: 2, open: 0, overdue: 1, resolved: 1, resolvedOnTime: 1, onTimeShare: 1 });
+    expect(record.grievances).toEqual({
+      deadline: 'one calendar month',
+      lodged: 2,
+      open: 0,
+      overdue: 1,
+      resolved: 1,
+      resolvedOnTime: 1,
+      onTimeShare: 1,
+    });
   });
 
   it('gives the same figures as CSV, one figure per row', async () => {
@@ -142,7 +180,13 @@ describe('GET /v1/tenants/{t}/processing-record', () => {
     const answer = await ledger.get(`/v1/tenants/${newTenant()}/processing-record`);
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ purposes: [], transfers: 0, crossBorder: [], subjects: { total: 0 }, erasure: { requested: 0, onTimeShare: null } });
+    expect(answer.body).toMatchObject({
+      purposes: [],
+      transfers: 0,
+      crossBorder: [],
+      subjects: { total: 0 },
+      erasure: { requested: 0, onTimeShare: null },
+    });
   });
 
   it('refuses a malformed tenant id naming the field', async () => {
@@ -161,7 +205,10 @@ describe('the processing record under another jurisdiction', () => {
       const subject = newSubject();
       await ledger.post(`${subjectPath(tenant, subject)}/consents`, consentBody({ purposes: ['crm-access'] }));
       await ledger.post(`${subjectPath(tenant, subject)}/transfers`, transferBody({ recipient: AWS_SG, country: 'SG' }));
-      const last = await ledger.post(`${subjectPath(tenant, subject)}/transfers`, transferBody({ recipient: ACME_IN, country: 'IN', legalBasis: 'contract' }));
+      const last = await ledger.post(
+        `${subjectPath(tenant, subject)}/transfers`,
+        transferBody({ recipient: ACME_IN, country: 'IN', legalBasis: 'contract' }),
+      );
 
       const record = (await ledger.get(`/v1/tenants/${tenant}/processing-record?atLeast=${lastPosition(last)}`)).body;
 

@@ -58,7 +58,16 @@ describe('read models across restarts', () => {
     await post(alice, '/transfers', transferBody({ occurredAt: '2026-01-02T00:00:00Z' }));
     await post(alice, '/consents/withdrawals', { purposes: ['usage-analytics'], occurredAt: '2026-01-03T00:00:00Z' });
     await post(bob, '/consents', consentBody({ purposes: ['crm-access'], occurredAt: '2026-01-01T12:00:00Z' }));
-    await post(bob, '/transfers', transferBody({ country: 'IN', legalBasis: 'contract', recipient: { id: 'acme-in', name: 'Acme', kind: 'processor' }, occurredAt: '2026-01-04T00:00:00Z' }));
+    await post(
+      bob,
+      '/transfers',
+      transferBody({
+        country: 'IN',
+        legalBasis: 'contract',
+        recipient: { id: 'acme-in', name: 'Acme', kind: 'processor' },
+        occurredAt: '2026-01-04T00:00:00Z',
+      }),
+    );
     await post(bob, '/consents/withdrawals', { occurredAt: '2026-01-05T00:00:00Z' });
     await post(bob, '/deletion-completions', { system: 'crm', occurredAt: '2026-01-06T00:00:00Z' });
     await post(bob, '/deletion-completions', { system: 'backups', occurredAt: '2026-01-07T00:00:00Z' });
@@ -175,7 +184,12 @@ describe('read models across restarts', () => {
       const second = await start(dir, clock);
       const [alice] = seeded.subjects;
       const alicePath = subjectPath(seeded.tenant, alice!);
-      const transfer = expectCreated(await second.post(`${alicePath}/transfers`, transferBody({ country: 'DE', legalBasis: 'contract', occurredAt: '2026-01-10T00:00:00Z' })));
+      const transfer = expectCreated(
+        await second.post(
+          `${alicePath}/transfers`,
+          transferBody({ country: 'DE', legalBasis: 'contract', occurredAt: '2026-01-10T00:00:00Z' }),
+        ),
+      );
       const erasure = expectCreated(await second.post(`${alicePath}/consents/withdrawals`, { occurredAt: '2026-01-11T00:00:00Z' }));
       const at = lastPosition(erasure);
 
@@ -188,7 +202,11 @@ describe('read models across restarts', () => {
       ]);
       const status = await second.get(`${alicePath}?atLeast=${at}`);
       expect(status.body.purposes['crm-access']).toMatchObject({ status: 'withdrawn', eventId: eventIds(erasure)[0] });
-      expect(status.body.erasure).toMatchObject({ state: 'open', requestedAt: '2026-01-11T00:00:00.000Z', pendingSystems: ['crm', 'backups'] });
+      expect(status.body.erasure).toMatchObject({
+        state: 'open',
+        requestedAt: '2026-01-11T00:00:00.000Z',
+        pendingSystems: ['crm', 'backups'],
+      });
 
       const transfers = await second.get(`/v1/tenants/${seeded.tenant}/transfers?atLeast=${at}`);
       expect(transfers.body.transfers.map((t: { country: string }) => t.country)).toEqual(['SG', 'IN', 'DE']);
@@ -212,7 +230,8 @@ describe('read models across restarts', () => {
           }
         });
       } else {
-        for (const file of ['read-models.sqlite', 'read-models.sqlite-wal', 'read-models.sqlite-shm']) rmSync(join(dir, file), { force: true });
+        for (const file of ['read-models.sqlite', 'read-models.sqlite-wal', 'read-models.sqlite-shm'])
+          rmSync(join(dir, file), { force: true });
       }
 
       const second = await start(dir, clock);

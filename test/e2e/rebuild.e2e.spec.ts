@@ -27,11 +27,19 @@ const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
     track(await ledger.post(`${path}/consents`, consentBody({ purposes: ['crm-access', 'call-analytics'] })));
     track(await ledger.post(`${path}/transfers`, transferBody({ country: i % 2 === 0 ? 'SG' : 'IN' })));
     if (i % 5 === 0) {
-      const lodged = await ledger.post(`${path}/grievances`, { category: 'consent', channel: 'web', receivedAt: new Date().toISOString(), description: `complaint ${i}` });
+      const lodged = await ledger.post(`${path}/grievances`, {
+        category: 'consent',
+        channel: 'web',
+        receivedAt: new Date().toISOString(),
+        description: `complaint ${i}`,
+      });
       expect(lodged.status).toBe(201);
       track(lodged);
       if (i % 10 === 0) {
-        const resolved = await ledger.post(`${path}/grievances/${lodged.body.grievanceId}/resolution`, { outcome: 'upheld', resolvedAt: new Date().toISOString() });
+        const resolved = await ledger.post(`${path}/grievances/${lodged.body.grievanceId}/resolution`, {
+          outcome: 'upheld',
+          resolvedAt: new Date().toISOString(),
+        });
         expect(resolved.status).toBe(201);
         track(resolved);
       }

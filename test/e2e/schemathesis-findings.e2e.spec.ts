@@ -43,7 +43,12 @@ describe('what the API conformance checks found', () => {
     const document = (await ledger.get('/openapi.json')).body as {
       paths: Record<string, { get?: { parameters?: { name: string; in: string; required?: boolean }[] } }>;
     };
-    const values: Record<string, string> = { tenantId: tenant, subjectId: subject, version: 'v1', eventId: '00000000-0000-7000-8000-000000000000' };
+    const values: Record<string, string> = {
+      tenantId: tenant,
+      subjectId: subject,
+      version: 'v1',
+      eventId: '00000000-0000-7000-8000-000000000000',
+    };
     return Object.entries(document.paths)
       .filter(([, item]) => item.get?.parameters?.some((p) => p.in === 'query' && p.name === 'atLeast'))
       .map(([path, item]) => {
@@ -60,7 +65,12 @@ describe('what the API conformance checks found', () => {
       // Each waits its 2 s for a write that could still land: all at once.
       const answers = await Promise.all(reads.map(async (read) => ({ read, answer: await ledger.get(`${read}atLeast=${head + 1}`) })));
       for (const { read, answer } of answers) {
-        expect({ read, status: answer.status, code: answer.body?.code, fields: answer.body?.errors?.map((e: { field: string }) => e.field) }).toEqual({
+        expect({
+          read,
+          status: answer.status,
+          code: answer.body?.code,
+          fields: answer.body?.errors?.map((e: { field: string }) => e.field),
+        }).toEqual({
           read,
           status: 400,
           code: 'validation-failed',

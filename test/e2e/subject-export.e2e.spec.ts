@@ -15,8 +15,18 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
     ledger = await startLedger({ clock, env: { LEDGER_ERASURE_SYSTEMS: 'crm,backups', LEDGER_ERASURE_DAYS: '30' } });
     await ledger.post(`${path}/consents`, consentBody({ occurredAt: '2026-01-01T10:00:00Z' }));
     await ledger.post(`${path}/transfers`, transferBody({ occurredAt: '2026-01-05T00:00:00Z' }));
-    await ledger.post(`${path}/transfers`, transferBody({ occurredAt: '2026-01-06T00:00:00Z', country: 'IN', dataCategories: ['pii.call-records'] }));
-    await ledger.post(`${path}/transfers`, transferBody({ occurredAt: '2026-01-07T00:00:00Z', recipient: { id: 'zoho', name: 'Zoho CRM, "EU"', kind: 'processor' }, legalBasis: 'contract' }));
+    await ledger.post(
+      `${path}/transfers`,
+      transferBody({ occurredAt: '2026-01-06T00:00:00Z', country: 'IN', dataCategories: ['pii.call-records'] }),
+    );
+    await ledger.post(
+      `${path}/transfers`,
+      transferBody({
+        occurredAt: '2026-01-07T00:00:00Z',
+        recipient: { id: 'zoho', name: 'Zoho CRM, "EU"', kind: 'processor' },
+        legalBasis: 'contract',
+      }),
+    );
     await ledger.post(`${path}/consents/withdrawals`, { reason: 'closing my account', occurredAt: '2026-02-01T00:00:00Z' });
     await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: 'ticket OPS-7', occurredAt: '2026-02-02T00:00:00Z' });
     await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-10T00:00:00Z' });
@@ -33,12 +43,26 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
     // Eight facts, and the shredding of the subject's personal data when its erasure completed.
     expect(data).toMatchObject({ tenantId: tenant, subjectId, eventCount: 9, exportedAt: '2026-03-01T00:00:00.000Z' });
     expect(data.consents).toEqual([
-      expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], policyVersion: '2024-06', channel: 'web', occurredAt: '2026-01-01T10:00:00.000Z', evidence: { ipAddress: '[erased]', userAgent: '[erased]', contact: '[erased]' } }),
+      expect.objectContaining({
+        purposes: ['crm-access', 'usage-analytics'],
+        policyVersion: '2024-06',
+        channel: 'web',
+        occurredAt: '2026-01-01T10:00:00.000Z',
+        evidence: { ipAddress: '[erased]', userAgent: '[erased]', contact: '[erased]' },
+      }),
     ]);
     expect(data.withdrawals).toEqual([expect.objectContaining({ purposes: ['crm-access', 'usage-analytics'], reason: '[erased]' })]);
     expect(data.transfers.map((t: { country: string }) => t.country)).toEqual(['SG', 'IN', 'SG']);
     expect(data.recipients).toEqual([
-      expect.objectContaining({ id: 'aws-sg', kind: 'cloud-host', countries: ['IN', 'SG'], dataCategories: ['pii.call-records', 'pii.name', 'pii.phone-number'], transfers: 2, firstAt: '2026-01-05T00:00:00.000Z', lastAt: '2026-01-06T00:00:00.000Z' }),
+      expect.objectContaining({
+        id: 'aws-sg',
+        kind: 'cloud-host',
+        countries: ['IN', 'SG'],
+        dataCategories: ['pii.call-records', 'pii.name', 'pii.phone-number'],
+        transfers: 2,
+        firstAt: '2026-01-05T00:00:00.000Z',
+        lastAt: '2026-01-06T00:00:00.000Z',
+      }),
       expect.objectContaining({ id: 'zoho', kind: 'processor', countries: ['SG'], transfers: 1 }),
     ]);
     expect(data.erasures).toEqual([
@@ -79,7 +103,7 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
     expect(sections.get('erasures')?.[1]).toEqual(expect.arrayContaining(['true', 'crm;backups']));
   });
 
-  it('is not found for a subject the tenant never reported, and never shows another tenant\'s subject', async () => {
+  it("is not found for a subject the tenant never reported, and never shows another tenant's subject", async () => {
     expect((await ledger.get(`${subjectPath(tenant, newSubject())}/export`)).status).toBe(404);
     expect((await ledger.get(`${subjectPath(newTenant(), subjectId)}/export`)).status).toBe(404);
   });

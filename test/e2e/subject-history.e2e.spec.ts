@@ -37,13 +37,24 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
     const subjectId = newSubject();
     const path = subjectPath(tenant, subjectId);
     const answers: HttpAnswer[] = [];
-    answers.push(await ledger.post(`${path}/consents`, consentBody({ purposes: ['crm-access'], occurredAt: '2026-02-01T09:00:00Z' }), { 'x-actor': 'signup-service' }));
+    answers.push(
+      await ledger.post(`${path}/consents`, consentBody({ purposes: ['crm-access'], occurredAt: '2026-02-01T09:00:00Z' }), {
+        'x-actor': 'signup-service',
+      }),
+    );
     answers.push(await ledger.post(`${path}/transfers`, transferBody({ occurredAt: '2026-02-02T09:00:00Z' })));
     answers.push(
-      await ledger.post(`${path}/consents/withdrawals`, { channel: 'email', reason: 'moving away, "for good"', occurredAt: '2026-02-03T09:00:00Z' }),
+      await ledger.post(`${path}/consents/withdrawals`, {
+        channel: 'email',
+        reason: 'moving away, "for good"',
+        occurredAt: '2026-02-03T09:00:00Z',
+      }),
     );
-    answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: 'ticket OPS-1', occurredAt: '2026-02-04T09:00:00Z' }));
-    if (complete) answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' }));
+    answers.push(
+      await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: 'ticket OPS-1', occurredAt: '2026-02-04T09:00:00Z' }),
+    );
+    if (complete)
+      answers.push(await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' }));
     for (const answer of answers) expect(answer.status).toBe(201);
     return { tenant, subjectId, path, ids: answers.flatMap(eventIds), at: lastPosition(answers.at(-1)!) };
   };
@@ -128,7 +139,12 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       expect(crm.description).toContain('backups');
       expect(backups).toMatchObject({ deletionId: requested.deletionId, system: 'backups', systems: [] });
       expect(backups.description.toLowerCase()).toContain('complete');
-      expect(shredded).toMatchObject({ deletionId: requested.deletionId, occurredAt: '2026-02-05T09:00:00.000Z', evidence: null, reason: null });
+      expect(shredded).toMatchObject({
+        deletionId: requested.deletionId,
+        occurredAt: '2026-02-05T09:00:00.000Z',
+        evidence: null,
+        reason: null,
+      });
       expect(shredded.description).toContain('Personal data crypto-shredded');
 
       // Every entry has the same shape (fields that do not apply are null), and no bookkeeping leaks.
@@ -243,7 +259,11 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       expect(objects.map((o) => Number(o['globalPosition']))).toEqual(json.body.entries.map((e: any) => e.globalPosition));
       expect(objects.map((o) => o['description'])).toEqual(json.body.entries.map((e: any) => e.description));
       expect(objects[2]).toMatchObject({ type: 'consent-withdrawn', reason: 'moving away, "for good"', channel: 'email' });
-      expect(objects[1]).toMatchObject({ recipientName: 'Amazon Web Services', country: 'SG', dataCategories: 'pii.name;pii.phone-number' });
+      expect(objects[1]).toMatchObject({
+        recipientName: 'Amazon Web Services',
+        country: 'SG',
+        dataCategories: 'pii.name;pii.phone-number',
+      });
       expect(objects[0]!['recipientId']).toBe('');
     });
 

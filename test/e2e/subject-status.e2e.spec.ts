@@ -34,7 +34,12 @@ describe('GET /v1/tenants/{t}/subjects/{s}', () => {
         subjectType: 'end-user',
         purposes: {
           'crm-access': { status: 'granted', policyVersion: '2024-06', since: '2026-02-20T08:00:00.000Z', eventId: eventIds(consent)[0] },
-          'usage-analytics': { status: 'granted', policyVersion: '2024-06', since: '2026-02-20T08:00:00.000Z', eventId: eventIds(consent)[0] },
+          'usage-analytics': {
+            status: 'granted',
+            policyVersion: '2024-06',
+            since: '2026-02-20T08:00:00.000Z',
+            eventId: eventIds(consent)[0],
+          },
         },
         erasure: { state: 'none', deletionId: null, requestedAt: null, dueAt: null, completedAt: null, pendingSystems: [] },
       });
@@ -139,7 +144,14 @@ describe('GET /v1/tenants/{t}/subjects/{s}', () => {
       const consent = await ledger.post(`${path}/consents`, consentBody({ occurredAt: consentAt }));
       const withdrawal = await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'], occurredAt: withdrawalAt });
       expect(withdrawal.status).toBe(201);
-      return { tenant, subjectId, path, consentId: eventIds(consent)[0], withdrawalId: eventIds(withdrawal)[0], at: lastPosition(withdrawal) };
+      return {
+        tenant,
+        subjectId,
+        path,
+        consentId: eventIds(consent)[0],
+        withdrawalId: eventIds(withdrawal)[0],
+        at: lastPosition(withdrawal),
+      };
     };
 
     it('before any fact: the subject is known, with no purposes, no erasure and no proof', async () => {
@@ -179,7 +191,12 @@ describe('GET /v1/tenants/{t}/subjects/{s}', () => {
       const { path, consentId, withdrawalId } = await seed();
       const answer = await ledger.get(`${path}?asOf=2026-02-20T00:00:00Z`);
       expect(answer.status).toBe(200);
-      expect(answer.body.purposes['crm-access']).toEqual({ status: 'withdrawn', policyVersion: '2024-06', since: withdrawalAt, eventId: withdrawalId });
+      expect(answer.body.purposes['crm-access']).toEqual({
+        status: 'withdrawn',
+        policyVersion: '2024-06',
+        since: withdrawalAt,
+        eventId: withdrawalId,
+      });
       expect(answer.body.purposes['usage-analytics']).toMatchObject({ status: 'granted', eventId: consentId });
       expect([...answer.body.eventIds].sort()).toEqual([consentId, withdrawalId].sort());
     });

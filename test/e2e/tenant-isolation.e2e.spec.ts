@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { e2eAdminKeyEntry, removeDataDir, startLedger, type HttpAnswer, type LedgerClient, type RunningLedger } from '../support/ledger-app.js';
+import {
+  e2eAdminKeyEntry,
+  removeDataDir,
+  startLedger,
+  type HttpAnswer,
+  type LedgerClient,
+  type RunningLedger,
+} from '../support/ledger-app.js';
 import { caughtUp, eventIds } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
@@ -44,16 +51,27 @@ describe('tenant isolation', () => {
     for (const tenant of [A, B]) {
       const path = subjectPath(tenant, SUBJECT);
       const version = `${tenant}-v1`;
-      await created(tenant, ledger.post(`/v1/tenants/${tenant}/policies`, {
-        version,
-        effectiveFrom: '2026-01-01T00:00:00Z',
-        material: true,
-        url: `https://example.com/${version}`,
-        textSha256: createHash('sha256').update(version).digest('hex'),
-      }));
+      await created(
+        tenant,
+        ledger.post(`/v1/tenants/${tenant}/policies`, {
+          version,
+          effectiveFrom: '2026-01-01T00:00:00Z',
+          material: true,
+          url: `https://example.com/${version}`,
+          textSha256: createHash('sha256').update(version).digest('hex'),
+        }),
+      );
       consentOf[tenant] = eventIds(await created(tenant, ledger.post(`${path}/consents`, consentBody({ policyVersion: version }))))[0]!;
       await created(tenant, ledger.post(`${path}/transfers`, transferBody()));
-      await created(tenant, ledger.post(`${path}/grievances`, { category: 'consent', channel: 'email', receivedAt: '2026-01-31T09:00:00Z', description: `about ${tenant}` }));
+      await created(
+        tenant,
+        ledger.post(`${path}/grievances`, {
+          category: 'consent',
+          channel: 'email',
+          receivedAt: '2026-01-31T09:00:00Z',
+          description: `about ${tenant}`,
+        }),
+      );
       const erased = subjectPath(tenant, `${SUBJECT}-erased`);
       await created(tenant, ledger.post(`${erased}/deletion-requests`, {}));
       await created(tenant, ledger.post(`${erased}/deletion-completions`, { system: 'crm' }));
@@ -66,7 +84,8 @@ describe('tenant isolation', () => {
     removeDataDir(ledger.dataDir);
   });
 
-  const eventsIn = (answer: HttpAnswer): string[] => answer.text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+  const eventsIn = (answer: HttpAnswer): string[] =>
+    answer.text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
 
   it('refuses every route of tenant B, and B spelled in other cases, with 403', async () => {
     const routes = (tenant: string) => [

@@ -42,7 +42,15 @@ describe('GET /v1/tenants/{t}/transfers', () => {
     const tenant = newTenant();
     const other = newTenant();
     const [s1, s2, s3] = [newSubject(), newSubject(), newSubject()];
-    const t = (name: string, subjectId: string, occurredAt: string, country: string, recipient: Seeded['recipient'], purpose: string, legalBasis = 'contract'): Seeded => ({
+    const t = (
+      name: string,
+      subjectId: string,
+      occurredAt: string,
+      country: string,
+      recipient: Seeded['recipient'],
+      purpose: string,
+      legalBasis = 'contract',
+    ): Seeded => ({
       name,
       subjectId,
       occurredAt,
@@ -61,7 +69,10 @@ describe('GET /v1/tenants/{t}/transfers', () => {
       t('t6', s3, '2026-02-10T00:00:00.000Z', 'IN', CERT_IN, 'policy-notifications', 'legal-obligation'),
     ];
     const recordOrder = ['t4', 't1', 't6', 't2', 't5', 't3'];
-    const consent = await ledger.post(`${subjectPath(tenant, s1)}/consents`, consentBody({ purposes: ['crm-access'], occurredAt: '2026-01-01T00:00:00Z' }));
+    const consent = await ledger.post(
+      `${subjectPath(tenant, s1)}/consents`,
+      consentBody({ purposes: ['crm-access'], occurredAt: '2026-01-01T00:00:00Z' }),
+    );
     expect(consent.status).toBe(201);
     const ids = new Map<string, string>();
     let at = 0;
@@ -85,7 +96,14 @@ describe('GET /v1/tenants/{t}/transfers', () => {
     }
     const twin = await ledger.post(
       `${subjectPath(other, s1)}/transfers`,
-      transferBody({ recipient: AWS_SG, country: 'SG', purpose: 'crm-access', legalBasis: 'contract', occurredAt: '2026-01-05T10:00:00Z', reference: 'twin' }),
+      transferBody({
+        recipient: AWS_SG,
+        country: 'SG',
+        purpose: 'crm-access',
+        legalBasis: 'contract',
+        occurredAt: '2026-01-05T10:00:00Z',
+        reference: 'twin',
+      }),
     );
     expect(twin.status).toBe(201);
     at = Math.max(at, lastPosition(twin));
@@ -224,7 +242,9 @@ describe('GET /v1/tenants/{t}/transfers', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: any = await ledger.get(`/v1/tenants/${tenant}/transfers?atLeast=${at}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const page: any = await ledger.get(
+          `/v1/tenants/${tenant}/transfers?atLeast=${at}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+        );
         seen.push(...page.body.transfers.map((t: { eventId: string }) => t.eventId));
         cursor = page.body.nextCursor;
         pages++;
@@ -250,7 +270,19 @@ describe('GET /v1/tenants/{t}/transfers', () => {
       expect(answer.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(answer.headers.get('content-disposition')).toContain('attachment');
       const [header] = parseCsv(answer.text);
-      expect(header).toEqual(expect.arrayContaining(['occurredAt', 'eventId', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', 'country', 'purpose', 'legalBasis']));
+      expect(header).toEqual(
+        expect.arrayContaining([
+          'occurredAt',
+          'eventId',
+          'subjectId',
+          'recipientId',
+          'recipientName',
+          'recipientKind',
+          'country',
+          'purpose',
+          'legalBasis',
+        ]),
+      );
       const rows = csvObjects(answer.text);
       expect(rows.map((r) => r['eventId'])).toEqual(['t1', 't3', 't5'].map((n) => register.ids.get(n)));
       expect(rows.every((r) => r['country'] === 'SG')).toBe(true);

@@ -53,14 +53,16 @@ describe('verifying the whole ledger with its stored tree heads', () => {
   it('names an event whose stored bytes were changed, even though its head was signed before', async () => {
     const { dataDir } = await seeded();
     const db = new Database(join(dataDir, 'events.sqlite'));
-    const row = db.prepare('SELECT global_position, data FROM events ORDER BY global_position LIMIT 1 OFFSET 1').get() as { global_position: number; data: string };
+    const row = db.prepare('SELECT global_position, data FROM events ORDER BY global_position LIMIT 1 OFFSET 1').get() as {
+      global_position: number;
+      data: string;
+    };
     db.prepare('UPDATE events SET data = ? WHERE global_position = ?').run(row.data.replace('SG', 'US'), row.global_position);
     db.close();
     const result = await verify(dataDir);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(/hash mismatch/);
   });
-
 
   it('names a stored tree head whose root was forged', async () => {
     const { dataDir, earlier } = await seeded();

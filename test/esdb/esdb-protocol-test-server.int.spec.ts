@@ -87,7 +87,11 @@ describe.each([
   });
 
   it('reads streams forwards, backwards, from a revision, with a count, and reports a missing stream', async () => {
-    await client.appendToStream('s-4', [0, 1, 2, 3, 4].map((n) => ev(n)), { expectedRevision: NO_STREAM });
+    await client.appendToStream(
+      's-4',
+      [0, 1, 2, 3, 4].map((n) => ev(n)),
+      { expectedRevision: NO_STREAM },
+    );
     const ns = (events: ResolvedEvent[]) => events.map((e) => (e.event?.data as { n: number }).n);
     expect(ns(await collect(client.readStream('s-4')))).toEqual([0, 1, 2, 3, 4]);
     expect(ns(await collect(client.readStream('s-4', { fromRevision: 2n, maxCount: 2 })))).toEqual([2, 3]);

@@ -61,9 +61,7 @@ interface Proposed {
   data: Uint8Array;
   customMetadata: Uint8Array;
 }
-type AppendOutcome =
-  | { ok: true; currentRevision: number; position: bigint }
-  | { ok: false; current: number | null; expected: Expected };
+type AppendOutcome = { ok: true; currentRevision: number; position: bigint } | { ok: false; current: number | null; expected: Expected };
 
 interface Subscriber {
   deliver(record: TestServerRecord): void;
@@ -247,7 +245,12 @@ export class EsdbProtocolTestServer {
       const reply = new streamsPb.BatchAppendResp();
       reply.setCorrelationId(entry.correlation);
       reply.setStreamIdentifier(entry.options.getStreamIdentifier());
-      setExpected(reply, entry.expected, { any: 'setAny', noStream: 'setNoStream', exists: 'setStreamExists', revision: 'setStreamPosition' });
+      setExpected(reply, entry.expected, {
+        any: 'setAny',
+        noStream: 'setNoStream',
+        exists: 'setStreamExists',
+        revision: 'setStreamPosition',
+      });
       if (outcome.ok) {
         const success = new streamsPb.BatchAppendResp.Success();
         success.setCurrentRevision(String(outcome.currentRevision));
@@ -300,7 +303,11 @@ export class EsdbProtocolTestServer {
       const events = this.streams.get(id) ?? [];
       if (subscription) {
         // Subscriptions are exclusive of their start revision.
-        const after = streamOptions.hasStart() ? -1 : streamOptions.hasEnd() ? Number.POSITIVE_INFINITY : Number(streamOptions.getRevision());
+        const after = streamOptions.hasStart()
+          ? -1
+          : streamOptions.hasEnd()
+            ? Number.POSITIVE_INFINITY
+            : Number(streamOptions.getRevision());
         catchUp = streamOptions.hasEnd() ? [] : events.filter((e) => e.revision > after);
         live = (record) => record.streamId === id;
       } else {
@@ -314,10 +321,18 @@ export class EsdbProtocolTestServer {
           return;
         }
         if (backwards) {
-          const from = streamOptions.hasEnd() ? Number.POSITIVE_INFINITY : streamOptions.hasStart() ? 0 : Number(streamOptions.getRevision());
+          const from = streamOptions.hasEnd()
+            ? Number.POSITIVE_INFINITY
+            : streamOptions.hasStart()
+              ? 0
+              : Number(streamOptions.getRevision());
           catchUp = events.filter((e) => e.revision <= from).reverse();
         } else {
-          const from = streamOptions.hasStart() ? 0 : streamOptions.hasEnd() ? Number.POSITIVE_INFINITY : Number(streamOptions.getRevision());
+          const from = streamOptions.hasStart()
+            ? 0
+            : streamOptions.hasEnd()
+              ? Number.POSITIVE_INFINITY
+              : Number(streamOptions.getRevision());
           catchUp = events.filter((e) => e.revision >= from);
         }
       }
@@ -408,7 +423,13 @@ export class EsdbProtocolTestServer {
     const current = events.length === 0 ? null : events.length - 1;
     // Idempotence: the proposed ids already sit, in order, where this append would have put them.
     const start =
-      expected.kind === 'revision' ? expected.revision + 1 : expected.kind === 'no_stream' ? 0 : proposed[0] ? events.findIndex((e) => e.id === proposed[0]!.id) : -1;
+      expected.kind === 'revision'
+        ? expected.revision + 1
+        : expected.kind === 'no_stream'
+          ? 0
+          : proposed[0]
+            ? events.findIndex((e) => e.id === proposed[0]!.id)
+            : -1;
     if (proposed.length > 0 && start >= 0 && start + proposed.length <= events.length) {
       const stored = events.slice(start, start + proposed.length);
       if (stored.every((e, i) => e.id === proposed[i]!.id)) {

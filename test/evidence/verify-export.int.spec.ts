@@ -141,11 +141,10 @@ describe('the standalone export verifier', () => {
     writeFileSync(files.events, lines.map((l) => `${l}\n`).join(''));
     writeFileSync(files.head, JSON.stringify(treeHead, null, 2));
     writeFileSync(files.key, pem);
-    const result = spawnSync(
-      process.execPath,
-      [SCRIPT, '--events', files.events, '--tree-head', files.head, '--public-key', files.key],
-      { encoding: 'utf8', timeout: 20_000 },
-    );
+    const result = spawnSync(process.execPath, [SCRIPT, '--events', files.events, '--tree-head', files.head, '--public-key', files.key], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
   const lines = (list: readonly ExportedEvent[] = events): string[] => list.map((e) => JSON.stringify(e));
@@ -286,7 +285,12 @@ describe('the standalone export verifier', () => {
       stored = buildEvents(() => ({ reason: aSealedValue(), evidence: { contact: aSealedValue(), channel: 'web' } }));
       // Opened while the key exists for some, "[erased]" after shredding for the others.
       exported = stored.map((event, i) =>
-        opened(event, i % 2 === 0 ? { reason: 'moving away', 'evidence.contact': 'asha@example.com' } : { reason: '[erased]', 'evidence.contact': '[erased]' }),
+        opened(
+          event,
+          i % 2 === 0
+            ? { reason: 'moving away', 'evidence.contact': 'asha@example.com' }
+            : { reason: '[erased]', 'evidence.contact': '[erased]' },
+        ),
       );
       sealedHead = signHead(stored.length, merkleRootHex(stored), privateKey);
     });

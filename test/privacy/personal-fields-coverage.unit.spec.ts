@@ -13,7 +13,16 @@ const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   'consent-given': ['purposes', 'policyVersion', 'channel', 'subjectType'],
   'consent-withdrawn': ['purposes', 'channel'],
   // ids, recipient (a company, not a person), country, catalogue ids
-  'data-transferred': ['transferId', 'recipient.id', 'recipient.name', 'recipient.kind', 'country', 'dataCategories', 'purpose', 'legalBasis'],
+  'data-transferred': [
+    'transferId',
+    'recipient.id',
+    'recipient.name',
+    'recipient.kind',
+    'country',
+    'dataCategories',
+    'purpose',
+    'legalBasis',
+  ],
   'deletion-requested': ['deletionId', 'requestedAt', 'dueAt', 'systems', 'trigger'],
   'deletion-completed': ['deletionId', 'system', 'completedAt', 'remainingSystems'],
   'grievance-lodged': ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt'],
@@ -40,9 +49,15 @@ describe('the personal-field map covers every event field', () => {
 
   it('names only fields that exist: a renamed or removed field is not silently left in clear', () => {
     const fields = new Set(events.flatMap((e) => e.fields.map((field) => `${e.type}/${field}`)));
-    const prefixes = new Set(events.flatMap((e) => e.fields.flatMap((field) => field.split('.').map((_, i, parts) => `${e.type}/${parts.slice(0, i + 1).join('.')}`))));
+    const prefixes = new Set(
+      events.flatMap((e) =>
+        e.fields.flatMap((field) => field.split('.').map((_, i, parts) => `${e.type}/${parts.slice(0, i + 1).join('.')}`)),
+      ),
+    );
     expect(personalFieldList().filter((entry) => !prefixes.has(entry))).toEqual([]);
-    const stale = Object.entries(NOT_PERSONAL).flatMap(([type, list]) => list.map((field) => `${type}/${field}`)).filter((entry) => !fields.has(entry));
+    const stale = Object.entries(NOT_PERSONAL)
+      .flatMap(([type, list]) => list.map((field) => `${type}/${field}`))
+      .filter((entry) => !fields.has(entry));
     expect(stale).toEqual([]);
   });
 });

@@ -72,7 +72,11 @@ export interface Stores {
 }
 
 const configFor = (dataDir: string, mongodbUrl: string | undefined) =>
-  parseConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_MASTER_KEY: CRASH_MASTER_KEY, ...(mongodbUrl !== undefined && { MONGODB_URL: mongodbUrl }) });
+  parseConfig({
+    LEDGER_DATA_DIR: dataDir,
+    LEDGER_MASTER_KEY: CRASH_MASTER_KEY,
+    ...(mongodbUrl !== undefined && { MONGODB_URL: mongodbUrl }),
+  });
 
 const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
   const all: T[] = [];
@@ -157,7 +161,8 @@ export const caughtUpProcess = async (ledger: LedgerProcess, timeoutMs = 20_000)
     const health = await ledger.get('/health');
     last = health.text;
     const body = health.body as { eventStore: { lastPosition: number }; projections: { state: string; position: number }[] };
-    if (body.projections?.length > 0 && body.projections.every((p) => p.state === 'running' && p.position === body.eventStore.lastPosition)) return;
+    if (body.projections?.length > 0 && body.projections.every((p) => p.state === 'running' && p.position === body.eventStore.lastPosition))
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`read models did not catch up within ${timeoutMs} ms: ${last}`);

@@ -26,7 +26,10 @@ const filesEnding = (dir: string, suffix: string): string[] =>
 const eventFiles = (dir: string): string[] => filesEnding(dir, '.events.ts');
 
 const isPlainObject = (type: ts.Type, checker: ts.TypeChecker): boolean =>
-  (type.flags & ts.TypeFlags.Object) !== 0 && !checker.isArrayType(type) && !checker.isTupleType(type) && type.getCallSignatures().length === 0;
+  (type.flags & ts.TypeFlags.Object) !== 0 &&
+  !checker.isArrayType(type) &&
+  !checker.isTupleType(type) &&
+  type.getCallSignatures().length === 0;
 
 const fieldPaths = (type: ts.Type, checker: ts.TypeChecker, node: ts.Node, prefix: string): string[] =>
   type.getProperties().flatMap((property) => {
@@ -80,7 +83,13 @@ export const domainEvents = (): DomainEvent[] => {
  */
 export const domainCommandTypes = (): string[] => {
   const files = filesEnding(join(REPO_ROOT, 'src', 'domain'), '.commands.ts');
-  const program = ts.createProgram(files, { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
+  const program = ts.createProgram(files, {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
   const types = new Set<string>();
   for (const file of files) {

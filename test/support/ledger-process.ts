@@ -30,14 +30,18 @@ const newestSource = (dir: string): number => {
 const upToDate = (): boolean =>
   existsSync(STAMP) &&
   Number(readFileSync(STAMP, 'utf8')) >=
-    Math.max(newestSource(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.json')).mtimeMs);
+    Math.max(
+      newestSource(join(ROOT, 'src')),
+      statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs,
+      statSync(join(ROOT, 'tsconfig.json')).mtimeMs,
+    );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Compiles src/ into dist-test/ unless an up-to-date build is there; returns the entry point. */
 export const buildLedger = async (): Promise<string> => {
   const main = join(OUT, 'main.js');
-  for (const deadline = Date.now() + 180_000; ; ) {
+  for (const deadline = Date.now() + 180_000; ;) {
     if (upToDate()) return main;
     try {
       mkdirSync(LOCK);
@@ -106,7 +110,8 @@ export interface SpawnOptions {
 /** Starts `node dist-test/main.js` on a free port and waits until /health/ready answers 200. */
 export const spawnLedger = async (options: SpawnOptions): Promise<LedgerProcess> => {
   const main = await buildLedger();
-  const mongo = options.mongodbUrl === undefined ? mongoFor(options.dataDir) : options.mongodbUrl === null ? {} : { MONGODB_URL: options.mongodbUrl };
+  const mongo =
+    options.mongodbUrl === undefined ? mongoFor(options.dataDir) : options.mongodbUrl === null ? {} : { MONGODB_URL: options.mongodbUrl };
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     ...mongo,
@@ -144,7 +149,11 @@ export const spawnLedger = async (options: SpawnOptions): Promise<LedgerProcess>
   });
   const base = await withTimeout(listening, 60_000, () => `the ledger did not start within 60 s:\n${lines.join('\n')}`);
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${E2E_ADMIN_KEY}`, ...headers }, signal: AbortSignal.timeout(20_000) };
+    const init: RequestInit = {
+      method,
+      headers: { authorization: `Bearer ${E2E_ADMIN_KEY}`, ...headers },
+      signal: AbortSignal.timeout(20_000),
+    };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';

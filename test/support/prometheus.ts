@@ -17,7 +17,8 @@ export const parseMetrics = (text: string): Sample[] =>
       const match = SAMPLE.exec(line);
       if (!match) throw new Error(`not a Prometheus sample: ${line}`);
       const labels: Record<string, string> = {};
-      for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) labels[name!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+      for (const [, name, value] of (match[2] ?? '').matchAll(LABEL))
+        labels[name!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
       return { name: match[1]!, labels, value: Number(match[3]) };
     });
 
@@ -31,7 +32,10 @@ export const samples = (all: readonly Sample[], name: string, labels: Record<str
  */
 export const valueOf = (all: readonly Sample[], name: string, labels: Record<string, string> = {}): number | undefined => {
   const found = all.filter(
-    (s) => s.name === name && Object.keys(s.labels).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    (s) =>
+      s.name === name &&
+      Object.keys(s.labels).length === Object.keys(labels).length &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;

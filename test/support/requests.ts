@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 export const newTenant = (): string => `t-${randomUUID().slice(0, 8)}`;
 export const newSubject = (): string => `s-${randomUUID()}`;
 
-export const subjectPath = (tenantId: string, subjectId: string): string =>
-  `/v1/tenants/${tenantId}/subjects/${subjectId}`;
+export const subjectPath = (tenantId: string, subjectId: string): string => `/v1/tenants/${tenantId}/subjects/${subjectId}`;
 
 export const consentBody = (overrides: Record<string, unknown> = {}) => ({
   purposes: ['crm-access', 'usage-analytics'],

@@ -23,7 +23,9 @@ export const keyRingOf = (
  * An exported event (GET /v1/audit/events) as it is stored: the values of `sealed` put back
  * into `data` at their paths, which is what the hash covers (the auditor's step, docs/audit.md).
  */
-export const storedFormOf = <E extends { data: Record<string, unknown>; sealed?: Record<string, string> }>(exported: E): Omit<E, 'sealed'> => {
+export const storedFormOf = <E extends { data: Record<string, unknown>; sealed?: Record<string, string> }>(
+  exported: E,
+): Omit<E, 'sealed'> => {
   const { sealed, ...event } = exported;
   let data: Readonly<Record<string, unknown>> = event.data;
   for (const [path, value] of Object.entries(sealed ?? {})) data = withValueAt(data, path, value);

@@ -162,8 +162,7 @@ export const aSubjectStream = ({
     grievanceResolved: (data, options) =>
       stored(
         'grievance-resolved',
-        (occurredAt) =>
-          ({ outcome: 'upheld', resolvedAt: occurredAt, dueAt: occurredAt, resolvedOnTime: true, ...data }) as const,
+        (occurredAt) => ({ outcome: 'upheld', resolvedAt: occurredAt, dueAt: occurredAt, resolvedOnTime: true, ...data }) as const,
         options,
       ),
     otherEvent: (type, data = {}, options) => stored(type, () => data, options),

@@ -20,8 +20,13 @@ export class AuditEventDto {
   @ApiCount() globalPosition!: number;
   @ApiInstant() occurredAt!: string;
   @ApiInstant() recordedAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event’s data, personal values opened (or "[erased]").' }) data!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event’s data, personal values opened (or "[erased]").' })
+  data!: Record<string, unknown>;
   @ApiProperty({ type: () => AuditEventMetadataDto }) metadata!: AuditEventMetadataDto;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The stored sealed personal values by path, to recompute the event hash.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The stored sealed personal values by path, to recompute the event hash.',
+  })
   sealed?: Record<string, unknown>;
 }

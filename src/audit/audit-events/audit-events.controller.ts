@@ -25,9 +25,18 @@ export class AuditEventsController {
    * refused a `tenantId` it does not cover).
    */
   @Get()
-  @ApiOperation({ operationId: 'streamAuditEvents', summary: 'Every event, in global order (NDJSON)', description: 'Streamed in constant memory: one `AuditEvent` JSON object per line, personal values opened (or "[erased]") with the sealed values alongside.' })
+  @ApiOperation({
+    operationId: 'streamAuditEvents',
+    summary: 'Every event, in global order (NDJSON)',
+    description:
+      'Streamed in constant memory: one `AuditEvent` JSON object per line, personal values opened (or "[erased]") with the sealed values alongside.',
+  })
   @ApiProduces(NDJSON, PROBLEM_JSON)
-  @ApiResponse({ status: 200, description: 'One AuditEvent per line.', content: { [NDJSON]: { schema: { type: 'string', description: `Lines, each an ${getSchemaPath(AuditEventDto)} object.` } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One AuditEvent per line.',
+    content: { [NDJSON]: { schema: { type: 'string', description: `Lines, each an ${getSchemaPath(AuditEventDto)} object.` } } },
+  })
   @ApiProblems([400])
   events(@Query() query: AuditEventsQuery, @Req() request: FastifyRequest): StreamableFile {
     const { tenants } = principalOf(request);
@@ -39,6 +48,9 @@ export class AuditEventsController {
     });
     // One memo for this stream: each subject's key is unwrapped once, not once per batch.
     const memo = new UnwrapMemo();
-    return new StreamableFile(ndjsonStream(events, (batch) => this.personalData.openEvents(batch, memo)), { type: 'application/x-ndjson' });
+    return new StreamableFile(
+      ndjsonStream(events, (batch) => this.personalData.openEvents(batch, memo)),
+      { type: 'application/x-ndjson' },
+    );
   }
 }

@@ -6,7 +6,11 @@ import { toWholeNumber } from '../../http/query-values.js';
 
 export class AuditEventsQuery {
   /** Inclusive: the first event returned has `globalPosition >= fromPosition`. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Inclusive: the first event returned has `globalPosition >= fromPosition`.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Inclusive: the first event returned has `globalPosition >= fromPosition`.',
+  })
   @IsOptional()
   @Transform(toWholeNumber)
   @Min(0)

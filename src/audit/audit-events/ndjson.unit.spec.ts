@@ -8,7 +8,10 @@ import { ndjsonStream } from './ndjson.js';
 const read = async (stream: NodeJS.ReadableStream): Promise<any[]> => {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
-  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 };
 
 async function* iterate(events: readonly StoredEvent[]) {
@@ -33,7 +36,18 @@ describe('the NDJSON audit stream', () => {
     expect(exported.map((event) => event.globalPosition)).toEqual(events.map((event) => event.globalPosition));
     expect(exported[7].data.reference).toBe(`opened-${events[7]!.globalPosition}`);
     expect(exported[7].sealed).toEqual({ reference: events[7]!.data['reference'] });
-    expect(Object.keys(exported[7])).toEqual(['id', 'type', 'streamId', 'streamPosition', 'globalPosition', 'occurredAt', 'recordedAt', 'data', 'metadata', 'sealed']);
+    expect(Object.keys(exported[7])).toEqual([
+      'id',
+      'type',
+      'streamId',
+      'streamPosition',
+      'globalPosition',
+      'occurredAt',
+      'recordedAt',
+      'data',
+      'metadata',
+      'sealed',
+    ]);
   });
 
   it('adds no sealed field to an event without sealed values', async () => {

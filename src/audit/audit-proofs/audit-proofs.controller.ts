@@ -25,7 +25,11 @@ export class AuditProofsController {
   ) {}
 
   @Get('tree-head')
-  @ApiOperation({ operationId: 'signTreeHead', summary: 'A signed head of the Merkle log', description: 'Signs (and stores) the head of the tree of the first `treeSize` events; default every event in the log so far.' })
+  @ApiOperation({
+    operationId: 'signTreeHead',
+    summary: 'A signed head of the Merkle log',
+    description: 'Signs (and stores) the head of the tree of the first `treeSize` events; default every event in the log so far.',
+  })
   @ApiRead(SignedTreeHeadDto, { description: 'The signed tree head.' })
   async treeHead(@Query() query: TreeSizeQuery) {
     await this.freshness.ensure(merkleLeavesProjection.name, query.atLeast);
@@ -40,7 +44,11 @@ export class AuditProofsController {
   }
 
   @Get('public-key')
-  @ApiOperation({ operationId: 'getPublicKey', summary: 'The ledger’s Ed25519 public key', description: 'Verifies tree heads, certificates and receipts.' })
+  @ApiOperation({
+    operationId: 'getPublicKey',
+    summary: 'The ledger’s Ed25519 public key',
+    description: 'Verifies tree heads, certificates and receipts.',
+  })
   @ApiFile(PEM, 'The public key, SPKI PEM.')
   @Header('content-type', PEM)
   publicKey(): string {
@@ -50,7 +58,11 @@ export class AuditProofsController {
   @Get('events/:eventId/proof')
   @ApiOperation({ operationId: 'proveInclusion', summary: 'An inclusion proof of one event' })
   @ApiParam({ name: 'eventId', format: 'uuid', description: 'The id of an event.' })
-  @ApiRead(InclusionProofDto, { description: 'The proof.', problems: [400, 404], problemDescriptions: { 404: 'No such event in the Merkle log (yet).' } })
+  @ApiRead(InclusionProofDto, {
+    description: 'The proof.',
+    problems: [400, 404],
+    problemDescriptions: { 404: 'No such event in the Merkle log (yet).' },
+  })
   async inclusion(
     @Param('eventId', new ParseUUIDPipe({ exceptionFactory: () => badEventId() })) eventId: string,
     @Query() query: TreeSizeQuery,

@@ -5,7 +5,11 @@ import { toWholeNumber } from '../../http/query-values.js';
 import { FreshnessQuery } from '../../projections/freshness.query.js';
 
 export class TreeSizeQuery extends FreshnessQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'The tree size to prove against; default: every event in the Merkle log so far.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'The tree size to prove against; default: every event in the Merkle log so far.',
+  })
   @IsOptional()
   @Transform(toWholeNumber)
   @Min(0)

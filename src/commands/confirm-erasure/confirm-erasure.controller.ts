@@ -20,7 +20,12 @@ export class ConfirmErasureController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'confirmErasure', summary: 'Confirm deletion in one system', description: 'Writes `deletion-completed` for one system; the last confirmation completes the erasure and destroys the subject’s data key. 409 `no-open-erasure`, 422 `unknown-system`.' })
+  @ApiOperation({
+    operationId: 'confirmErasure',
+    summary: 'Confirm deletion in one system',
+    description:
+      'Writes `deletion-completed` for one system; the last confirmation completes the erasure and destroys the subject’s data key. 409 `no-open-erasure`, 422 `unknown-system`.',
+  })
   @ApiCommand()
   async confirm(
     @Param() params: SubjectParams,

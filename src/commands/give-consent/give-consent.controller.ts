@@ -20,7 +20,12 @@ export class GiveConsentController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'giveConsent', summary: 'Record consent to purposes', description: 'Writes `consent-given`. Answers 200 with no events when every purpose is already granted under that policy version. 409 while an erasure is open or after it completed.' })
+  @ApiOperation({
+    operationId: 'giveConsent',
+    summary: 'Record consent to purposes',
+    description:
+      'Writes `consent-given`. Answers 200 with no events when every purpose is already granted under that policy version. 409 while an erasure is open or after it completed.',
+  })
   @ApiCommand()
   async give(
     @Param() params: SubjectParams,

@@ -35,21 +35,37 @@ export class ConsentEvidenceDto {
   userAgent?: string;
 
   /** How the subject was reached (e-mail address, phone number): personal data. */
-  @ApiPropertyOptional({ description: 'How the subject was reached (e-mail address, phone number): personal data, stored encrypted.', maxLength: 320, pattern: '\\S' })
+  @ApiPropertyOptional({
+    description: 'How the subject was reached (e-mail address, phone number): personal data, stored encrypted.',
+    maxLength: 320,
+    pattern: '\\S',
+  })
   @IsOptional()
   @IsShortText(320)
   contact?: string;
 }
 
 export class GiveConsentDto {
-  @ApiProperty({ enum: PURPOSES, enumName: 'Purpose', isArray: true, minItems: 1, maxItems: PURPOSES.length * 2, description: 'The purposes consented to.' })
+  @ApiProperty({
+    enum: PURPOSES,
+    enumName: 'Purpose',
+    isArray: true,
+    minItems: 1,
+    maxItems: PURPOSES.length * 2,
+    description: 'The purposes consented to.',
+  })
   @IsIn(PURPOSES, { each: true, message: `each value in purposes must be one of: ${PURPOSES.join(', ')}` })
   @ArrayMaxSize(PURPOSES.length * 2)
   @ArrayNotEmpty()
   @IsArray()
   purposes!: PurposeId[];
 
-  @ApiProperty({ description: 'The policy version the consent was given under.', pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$', maxLength: 64, example: '2024-06' })
+  @ApiProperty({
+    description: 'The policy version the consent was given under.',
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$',
+    maxLength: 64,
+    example: '2024-06',
+  })
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'policyVersion must be a version label such as 2024-06 or v3.1' })
   @MaxLength(64)
   @IsString()
@@ -70,7 +86,10 @@ export class GiveConsentDto {
   @Type(() => ConsentEvidenceDto)
   evidence?: ConsentEvidenceDto;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.',
+  })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

@@ -23,7 +23,12 @@ export class LodgeGrievanceController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'lodgeGrievance', summary: 'Lodge a grievance', description: 'Writes `grievance-lodged`; the answer carries the `grievanceId` to resolve it by. It must be redressed within one month of receipt.' })
+  @ApiOperation({
+    operationId: 'lodgeGrievance',
+    summary: 'Lodge a grievance',
+    description:
+      'Writes `grievance-lodged`; the answer carries the `grievanceId` to resolve it by. It must be redressed within one month of receipt.',
+  })
   @ApiCommand()
   async lodge(
     @Param() params: SubjectParams,

@@ -21,7 +21,12 @@ export class PublishPolicyController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'publishPolicy', summary: 'Publish a policy version', description: 'Writes `policy-published` to the tenant’s policy stream. Publishing the same version again with the same content changes nothing (200); with other content, 409 `policy-version-exists`.' })
+  @ApiOperation({
+    operationId: 'publishPolicy',
+    summary: 'Publish a policy version',
+    description:
+      'Writes `policy-published` to the tenant’s policy stream. Publishing the same version again with the same content changes nothing (200); with other content, 409 `policy-version-exists`.',
+  })
   @ApiCommand({ answer: PolicyCommandAnswerDto })
   async publish(
     @Param() params: TenantParams,

@@ -32,7 +32,10 @@ export class PublishPolicyDto {
   textSha256!: string;
 
   /** When it was published in the caller's world; the ledger also stamps recordedAt. */
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.',
+  })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

@@ -20,7 +20,12 @@ export class RecordTransferController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'recordTransfer', summary: 'Record a transfer of personal data', description: 'Writes `data-transferred`. A transfer on the legal basis `consent` is refused (409 `consent-not-active`) unless its purpose is granted at that moment; none is accepted after the subject was erased (409 `subject-erased`).' })
+  @ApiOperation({
+    operationId: 'recordTransfer',
+    summary: 'Record a transfer of personal data',
+    description:
+      'Writes `data-transferred`. A transfer on the legal basis `consent` is refused (409 `consent-not-active`) unless its purpose is granted at that moment; none is accepted after the subject was erased (409 `subject-erased`).',
+  })
   @ApiCommand()
   async record(
     @Param() params: SubjectParams,

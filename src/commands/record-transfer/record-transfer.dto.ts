@@ -56,7 +56,14 @@ export class RecordTransferDto {
   @IsString()
   country!: string;
 
-  @ApiProperty({ enum: DATA_CATEGORIES, enumName: 'DataCategory', isArray: true, minItems: 1, maxItems: DATA_CATEGORIES.length * 2, description: 'What the transfer carries. Payment data is never held, so there is no category for it.' })
+  @ApiProperty({
+    enum: DATA_CATEGORIES,
+    enumName: 'DataCategory',
+    isArray: true,
+    minItems: 1,
+    maxItems: DATA_CATEGORIES.length * 2,
+    description: 'What the transfer carries. Payment data is never held, so there is no category for it.',
+  })
   @IsDataCategoryList()
   @ArrayMaxSize(DATA_CATEGORIES.length * 2)
   @ArrayNotEmpty()
@@ -67,7 +74,11 @@ export class RecordTransferDto {
   @IsIn(PURPOSES, { message: `purpose must be one of: ${PURPOSES.join(', ')}` })
   purpose!: PurposeId;
 
-  @ApiProperty({ enum: LEGAL_BASES, enumName: 'LegalBasis', description: '`consent` is refused (409 `consent-not-active`) unless the purpose is granted at that moment.' })
+  @ApiProperty({
+    enum: LEGAL_BASES,
+    enumName: 'LegalBasis',
+    description: '`consent` is refused (409 `consent-not-active`) unless the purpose is granted at that moment.',
+  })
   @IsIn(LEGAL_BASES, { message: `legalBasis must be one of: ${LEGAL_BASES.join(', ')}` })
   legalBasis!: LegalBasis;
 
@@ -77,7 +88,10 @@ export class RecordTransferDto {
   @IsString()
   reference?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.',
+  })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

@@ -11,7 +11,12 @@ const params = { tenantId: 'acme', subjectId: 'usr-1' };
 const command = { type: 'request-erasure' } as const;
 
 const aRequest = (body: unknown): FastifyRequest =>
-  ({ headers: { 'idempotency-key': 'key-1' }, method: 'POST', url: '/v1/tenants/acme/subjects/usr-1/consents?x=1', body }) as unknown as FastifyRequest;
+  ({
+    headers: { 'idempotency-key': 'key-1' },
+    method: 'POST',
+    url: '/v1/tenants/acme/subjects/usr-1/consents?x=1',
+    body,
+  }) as unknown as FastifyRequest;
 
 const fingerprintOf = (factory: CommandRequestFactory, body: unknown): string | undefined =>
   factory.build(params, aRequest(body), command, undefined).idempotency?.fingerprint;

@@ -20,7 +20,11 @@ export class RequestErasureController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'requestErasure', summary: 'Request erasure', description: 'Writes `deletion-requested` with its deadline and the systems that must each confirm. 409 `erasure-already-open`.' })
+  @ApiOperation({
+    operationId: 'requestErasure',
+    summary: 'Request erasure',
+    description: 'Writes `deletion-requested` with its deadline and the systems that must each confirm. 409 `erasure-already-open`.',
+  })
   @ApiCommand()
   async request(
     @Param() params: SubjectParams,

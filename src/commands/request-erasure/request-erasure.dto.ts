@@ -8,7 +8,10 @@ export class RequestErasureDto {
   @IsShortText(1000)
   reason?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.',
+  })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

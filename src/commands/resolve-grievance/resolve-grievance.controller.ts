@@ -22,7 +22,11 @@ export class ResolveGrievanceController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'resolveGrievance', summary: 'Resolve a grievance', description: 'Writes `grievance-resolved`. 404 for a grievance this subject never lodged, 409 `grievance-already-resolved`.' })
+  @ApiOperation({
+    operationId: 'resolveGrievance',
+    summary: 'Resolve a grievance',
+    description: 'Writes `grievance-resolved`. 404 for a grievance this subject never lodged, 409 `grievance-already-resolved`.',
+  })
   @ApiCommand({ problems: [404], problemDescriptions: { 404: 'This subject has no such grievance.' } })
   async resolve(
     @Param() params: GrievanceParams,

@@ -21,8 +21,17 @@ export class SendPolicyNoticeController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'sendPolicyNotice', summary: 'Record a notice of a policy version', description: 'Writes `policy-notice-sent`: the notice of a version to the tenant’s primary admin or to one subject (e-mail or pop-up). 404 for a version the tenant never published.' })
-  @ApiCommand({ answer: PolicyCommandAnswerDto, problems: [404], problemDescriptions: { 404: 'This tenant has published no such policy version.' } })
+  @ApiOperation({
+    operationId: 'sendPolicyNotice',
+    summary: 'Record a notice of a policy version',
+    description:
+      'Writes `policy-notice-sent`: the notice of a version to the tenant’s primary admin or to one subject (e-mail or pop-up). 404 for a version the tenant never published.',
+  })
+  @ApiCommand({
+    answer: PolicyCommandAnswerDto,
+    problems: [404],
+    problemDescriptions: { 404: 'This tenant has published no such policy version.' },
+  })
   async send(
     @Param() params: PolicyParams,
     @Body() body: SendPolicyNoticeDto,

@@ -17,7 +17,11 @@ export class SendPolicyNoticeDto {
   @IsIn(NOTICE_AUDIENCES, { message: `audience must be one of: ${NOTICE_AUDIENCES.join(', ')}` })
   audience!: NoticeAudience;
 
-  @ApiPropertyOptional({ description: 'Required when `audience` is `subject`, and only then.', pattern: SUBJECT_ID_PATTERN.source, maxLength: 128 })
+  @ApiPropertyOptional({
+    description: 'Required when `audience` is `subject`, and only then.',
+    pattern: SUBJECT_ID_PATTERN.source,
+    maxLength: 128,
+  })
   @ValidateIf((notice: SendPolicyNoticeDto) => notice.audience === 'subject' || notice.subjectId !== undefined)
   @ValidateBy({
     name: 'onlyForSubjectAudience',

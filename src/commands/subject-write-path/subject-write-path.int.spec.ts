@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/ledger-config.js';
 import { LedgerError } from '../../domain/ledger-error.js';
-import {
-  WrongExpectedVersionError,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-} from '../../event-store/event-store.port.js';
+import { WrongExpectedVersionError, type EventStore, type ExpectedRevision, type NewEvent } from '../../event-store/event-store.port.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { eventHash } from '../../evidence/event-hash.js';
 import { SqliteIdempotencyStore } from '../../idempotency/sqlite/sqlite-idempotency-store.js';
@@ -51,7 +46,11 @@ class InterferingStore extends SqliteEventStore {
 
 const keyStoreIn = (dir: string): SubjectKeyStore => openSqliteSubjectKeyStore(join(dir, 'keys.sqlite'));
 
-const executorWith = (store: EventStore, keys: SubjectKeyStore = keyStoreIn(mkdtempSync(join(tmpdir(), 'ledger-exec-keys-'))), env = {}) => {
+const executorWith = (
+  store: EventStore,
+  keys: SubjectKeyStore = keyStoreIn(mkdtempSync(join(tmpdir(), 'ledger-exec-keys-'))),
+  env = {},
+) => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-exec-idem-'));
   const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
   const personalData = new PersonalData(keys, masterKeyFrom(randomBytes(32), 'test'), clock);
@@ -213,7 +212,14 @@ describe('the write path and personal data', () => {
     await executor.execute(aRequest(subjectId, { type: 'confirm-erasure', system: 'crm' }));
     // A writer that read the stream before the shredding seals with a fresh key, then loses the race.
     await executor.personalData.seal('acme', subjectId, [
-      { id: randomUUID(), type: 'data-transferred', occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z', data: { reference: 'late' }, metadata: { tenantId: 'acme', subjectId, actor: 'a', correlationId: 'c', causationId: 'c', idempotencyKey: null } },
+      {
+        id: randomUUID(),
+        type: 'data-transferred',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        recordedAt: '2026-01-01T00:00:00.000Z',
+        data: { reference: 'late' },
+        metadata: { tenantId: 'acme', subjectId, actor: 'a', correlationId: 'c', causationId: 'c', idempotencyKey: null },
+      },
     ]);
     expect((await executor.keys.findMany([subjectKeyId('acme', subjectId)])).size).toBe(1);
 

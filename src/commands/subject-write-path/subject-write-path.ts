@@ -110,7 +110,8 @@ const createdIds = (events: readonly StoredEvent[]): { grievanceId?: string } =>
   return typeof grievanceId === 'string' ? { grievanceId } : {};
 };
 
-const isShredding = (events: readonly (NewEvent | StoredEvent)[]): boolean => events.some((event) => event.type === 'subject-data-shredded');
+const isShredding = (events: readonly (NewEvent | StoredEvent)[]): boolean =>
+  events.some((event) => event.type === 'subject-data-shredded');
 
 const isSubjectEvent = (event: StoredEvent): boolean => isSubjectEventType(event.type);
 

@@ -20,7 +20,12 @@ export class WithdrawConsentController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'withdrawConsent', summary: 'Withdraw consent', description: 'Writes `consent-withdrawn`, and `deletion-requested` when no purpose stays granted. 409 `consent-not-active` when nothing to withdraw is granted.' })
+  @ApiOperation({
+    operationId: 'withdrawConsent',
+    summary: 'Withdraw consent',
+    description:
+      'Writes `consent-withdrawn`, and `deletion-requested` when no purpose stays granted. 409 `consent-not-active` when nothing to withdraw is granted.',
+  })
   @ApiCommand()
   async withdraw(
     @Param() params: SubjectParams,

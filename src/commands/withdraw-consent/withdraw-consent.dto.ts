@@ -5,7 +5,14 @@ import { IsDateTime, IsShortText } from '../../http/validators.js';
 
 export class WithdrawConsentDto {
   /** Omitted: every purpose granted at that moment. */
-  @ApiPropertyOptional({ enum: PURPOSES, enumName: 'Purpose', isArray: true, minItems: 1, maxItems: PURPOSES.length * 2, description: 'Omitted: every purpose granted at that moment.' })
+  @ApiPropertyOptional({
+    enum: PURPOSES,
+    enumName: 'Purpose',
+    isArray: true,
+    minItems: 1,
+    maxItems: PURPOSES.length * 2,
+    description: 'Omitted: every purpose granted at that moment.',
+  })
   @IsOptional()
   @IsIn(PURPOSES, { each: true, message: `each value in purposes must be one of: ${PURPOSES.join(', ')}` })
   @ArrayMaxSize(PURPOSES.length * 2)
@@ -23,7 +30,10 @@ export class WithdrawConsentDto {
   @IsShortText(1000)
   reason?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened in the caller’s world (with a time zone; at most 5 minutes in the future). Default: now.',
+  })
   @IsOptional()
   @IsDateTime()
   occurredAt?: string;

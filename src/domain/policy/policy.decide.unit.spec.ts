@@ -91,13 +91,17 @@ describe('the policy decider', () => {
       });
 
       it('publishes the first version of a tenant', () => {
-        given([]).when(publishCommand('v1')).then([published('v1', {}, aContext().occurredAt)]);
+        given([])
+          .when(publishCommand('v1'))
+          .then([published('v1', {}, aContext().occurredAt)]);
       });
     });
 
     describe('when the version was already published', () => {
       it('changes nothing when every field is the same', () => {
-        given([published('v1')]).when(publishCommand('v1')).thenNothing();
+        given([published('v1')])
+          .when(publishCommand('v1'))
+          .thenNothing();
       });
 
       it('changes nothing when effectiveFrom is the same instant written another way', () => {
@@ -112,7 +116,9 @@ describe('the policy decider', () => {
         ['url', { url: 'https://example.com/privacy/elsewhere' }],
         ['textSha256', { textSha256: sha('other text') }],
       ] as const)('refuses another %s with 409 policy-version-exists naming it', (field, change) => {
-        const error = given([published('v1')]).when(publishCommand('v1', change)).thenThrows('policy-version-exists', 409);
+        const error = given([published('v1')])
+          .when(publishCommand('v1', change))
+          .thenThrows('policy-version-exists', 409);
         expect(error.errors?.map((e) => e.field)).toEqual([field]);
       });
 
@@ -171,7 +177,9 @@ describe('the policy decider', () => {
     });
 
     it('refuses a version the tenant never published with 404 not-found', () => {
-      given([published('v1')]).when(notice('v2')).thenThrows('not-found', 404);
+      given([published('v1')])
+        .when(notice('v2'))
+        .thenThrows('not-found', 404);
       given([]).when(notice('v1')).thenThrows('not-found', 404);
     });
   });

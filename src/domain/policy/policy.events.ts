@@ -52,5 +52,4 @@ export type PolicyEventType = PolicyEvent['type'];
 
 export const POLICY_EVENT_TYPES: readonly PolicyEventType[] = ['policy-published', 'policy-notice-sent'];
 
-export const isPolicyEventType = (type: string): type is PolicyEventType =>
-  (POLICY_EVENT_TYPES as readonly string[]).includes(type);
+export const isPolicyEventType = (type: string): type is PolicyEventType => (POLICY_EVENT_TYPES as readonly string[]).includes(type);

@@ -54,10 +54,7 @@ describe('the re-consent rule', () => {
     });
 
     it('compares instants, not spellings', () => {
-      const baseline = reConsentBaseline([
-        policy('a', '2026-03-01T00:00:00.000Z', true),
-        policy('b', '2026-03-01T05:00:00+05:30', true),
-      ]);
+      const baseline = reConsentBaseline([policy('a', '2026-03-01T00:00:00.000Z', true), policy('b', '2026-03-01T05:00:00+05:30', true)]);
       // b is effective at 2026-02-28T23:30Z: earlier than a.
       expect(baseline?.materialVersion).toBe('a');
       expect(baseline?.currentVersions).toEqual(['a']);
@@ -68,15 +65,16 @@ describe('the re-consent rule', () => {
         policy('first', '2026-03-01T00:00:00.000Z', true),
         policy('second', '2026-03-01T00:00:00.000Z', true),
       ]);
-      expect(baseline).toEqual({ materialVersion: 'second', effectiveFrom: '2026-03-01T00:00:00.000Z', currentVersions: ['first', 'second'] });
+      expect(baseline).toEqual({
+        materialVersion: 'second',
+        effectiveFrom: '2026-03-01T00:00:00.000Z',
+        currentVersions: ['first', 'second'],
+      });
     });
   });
 
   it('sets the baseline with a material version not yet in effect (people are asked ahead)', () => {
-    const baseline = reConsentBaseline([
-      policy('v1', '2026-01-01T00:00:00.000Z', true),
-      policy('v2', '2099-01-01T00:00:00.000Z', true),
-    ]);
+    const baseline = reConsentBaseline([policy('v1', '2026-01-01T00:00:00.000Z', true), policy('v2', '2099-01-01T00:00:00.000Z', true)]);
     expect(baseline?.materialVersion).toBe('v2');
     expect(needsReConsent('v1', baseline!)).toBe(true);
   });

@@ -60,7 +60,11 @@ describe('give-consent and published policy versions', () => {
 
     it('refuses a repeat of a consent granted under a label that is no longer acceptable', () => {
       const history: SubjectEvent[] = [
-        { type: 'consent-given', occurredAt: '2026-01-01T00:00:00.000Z', data: { purposes: ['crm-access'], policyVersion: 'legacy', channel: 'web' } },
+        {
+          type: 'consent-given',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          data: { purposes: ['crm-access'], policyVersion: 'legacy', channel: 'web' },
+        },
       ];
       const error = refusal(() => decide(giveConsent('legacy'), foldSubject(history), context(['v1'])));
       expect(error.code).toBe('unknown-policy-version');
@@ -71,7 +75,13 @@ describe('give-consent and published policy versions', () => {
         {
           type: 'deletion-requested',
           occurredAt: '2026-01-01T00:00:00.000Z',
-          data: { deletionId: 'd', requestedAt: '2026-01-01T00:00:00.000Z', dueAt: '2026-01-31T00:00:00.000Z', systems: ['crm'], trigger: 'subject-request' },
+          data: {
+            deletionId: 'd',
+            requestedAt: '2026-01-01T00:00:00.000Z',
+            dueAt: '2026-01-31T00:00:00.000Z',
+            systems: ['crm'],
+            trigger: 'subject-request',
+          },
         },
         {
           type: 'deletion-completed',

@@ -54,11 +54,12 @@ const given = (events: readonly SubjectEvent[] = []) => {
 
 // Builders --------------------------------------------------------------------------------
 
-const lodge = (
-  category: GrievanceCategory = 'consent',
-  channel: GrievanceChannel = 'email',
-  description?: string,
-): SubjectCommand => ({ type: 'lodge-grievance', category, channel, ...(description !== undefined && { description }) });
+const lodge = (category: GrievanceCategory = 'consent', channel: GrievanceChannel = 'email', description?: string): SubjectCommand => ({
+  type: 'lodge-grievance',
+  category,
+  channel,
+  ...(description !== undefined && { description }),
+});
 
 const resolve = (grievanceId: string, outcome: GrievanceOutcome = 'upheld'): SubjectCommand => ({
   type: 'resolve-grievance',
@@ -94,13 +95,11 @@ const completedErasure = (deletionId = randomUUID()): SubjectEvent[] => [
       trigger: 'subject-request',
     },
   } satisfies DeletionRequested,
-  ...SYSTEMS.map(
-    (system, index): DeletionCompleted => ({
-      type: 'deletion-completed',
-      occurredAt: `2026-03-0${3 + index}T00:00:00.000Z`,
-      data: { deletionId, system, completedAt: `2026-03-0${3 + index}T00:00:00.000Z`, remainingSystems: SYSTEMS.slice(index + 1) },
-    }),
-  ),
+  ...SYSTEMS.map((system, index): DeletionCompleted => ({
+    type: 'deletion-completed',
+    occurredAt: `2026-03-0${3 + index}T00:00:00.000Z`,
+    data: { deletionId, system, completedAt: `2026-03-0${3 + index}T00:00:00.000Z`, remainingSystems: SYSTEMS.slice(index + 1) },
+  })),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -243,20 +242,35 @@ describe('grievance decider', () => {
 
     it('is on time when resolved exactly at the deadline', () => {
       const grievanceId = randomUUID();
-      const [resolved] = decide(resolve(grievanceId), foldSubject([grievanceLodged(grievanceId)]), aContext({ occurredAt: '2026-04-01T08:00:00.000Z' }));
+      const [resolved] = decide(
+        resolve(grievanceId),
+        foldSubject([grievanceLodged(grievanceId)]),
+        aContext({ occurredAt: '2026-04-01T08:00:00.000Z' }),
+      );
       expect(resolved).toMatchObject({ data: { resolvedOnTime: true } });
     });
 
     it('is late when resolved after the deadline', () => {
       const grievanceId = randomUUID();
-      const [resolved] = decide(resolve(grievanceId), foldSubject([grievanceLodged(grievanceId)]), aContext({ occurredAt: '2026-04-01T08:00:00.001Z' }));
+      const [resolved] = decide(
+        resolve(grievanceId),
+        foldSubject([grievanceLodged(grievanceId)]),
+        aContext({ occurredAt: '2026-04-01T08:00:00.001Z' }),
+      );
       expect(resolved).toMatchObject({ data: { resolvedOnTime: false, dueAt: '2026-04-01T08:00:00.000Z' } });
     });
 
     it('accepts a resolution at the very moment of receipt', () => {
       const grievanceId = randomUUID();
-      const [resolved] = decide(resolve(grievanceId, 'withdrawn'), foldSubject([grievanceLodged(grievanceId)]), aContext({ occurredAt: '2026-03-01T08:00:00.000Z' }));
-      expect(resolved).toMatchObject({ type: 'grievance-resolved', data: { outcome: 'withdrawn', resolvedAt: '2026-03-01T08:00:00.000Z' } });
+      const [resolved] = decide(
+        resolve(grievanceId, 'withdrawn'),
+        foldSubject([grievanceLodged(grievanceId)]),
+        aContext({ occurredAt: '2026-03-01T08:00:00.000Z' }),
+      );
+      expect(resolved).toMatchObject({
+        type: 'grievance-resolved',
+        data: { outcome: 'withdrawn', resolvedAt: '2026-03-01T08:00:00.000Z' },
+      });
     });
 
     it('refuses a resolution before the grievance was received, naming resolvedAt', () => {
@@ -268,7 +282,9 @@ describe('grievance decider', () => {
     });
 
     it('answers not-found, naming grievanceId, for a grievance the subject never had', () => {
-      const error = given([grievanceLodged(randomUUID())]).when(resolve(randomUUID())).thenThrows('not-found', 404);
+      const error = given([grievanceLodged(randomUUID())])
+        .when(resolve(randomUUID()))
+        .thenThrows('not-found', 404);
       expect(error.errors?.map((e) => e.field)).toEqual(['grievanceId']);
     });
 
@@ -296,7 +312,10 @@ describe('grievance decider', () => {
 
     it('resolves one grievance and leaves the others open', () => {
       const [first, second] = [randomUUID(), randomUUID()];
-      const state = foldSubject([grievanceLodged(first), grievanceLodged(second, { receivedAt: '2026-03-02T00:00:00.000Z', dueAt: '2026-04-02T00:00:00.000Z' })]);
+      const state = foldSubject([
+        grievanceLodged(first),
+        grievanceLodged(second, { receivedAt: '2026-03-02T00:00:00.000Z', dueAt: '2026-04-02T00:00:00.000Z' }),
+      ]);
       const [resolved] = decide(resolve(first), state, aContext());
       const after = evolve(state, resolved!);
       expect(Object.keys(after.grievances.open)).toEqual([second]);

@@ -41,13 +41,7 @@ export interface ConfirmErasure {
 }
 
 export type SubjectCommand =
-  | GiveConsent
-  | WithdrawConsent
-  | RecordTransfer
-  | RequestErasure
-  | ConfirmErasure
-  | LodgeGrievance
-  | ResolveGrievance;
+  GiveConsent | WithdrawConsent | RecordTransfer | RequestErasure | ConfirmErasure | LodgeGrievance | ResolveGrievance;
 
 /**
  * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:

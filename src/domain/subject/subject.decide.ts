@@ -125,11 +125,9 @@ const withdrawConsent = (command: WithdrawConsent, state: SubjectState, context:
 const recordTransfer = (command: RecordTransfer, state: SubjectState, context: DecisionContext): SubjectEvent[] => {
   refuseIfErased(state);
   if (command.legalBasis === 'consent' && state.purposes[command.purpose]?.status !== 'granted') {
-    throw new LedgerError(
-      'consent-not-active',
-      `The transfer relies on consent, but consent for ${command.purpose} is not active.`,
-      [{ field: 'purpose', message: `${command.purpose} is not granted` }],
-    );
+    throw new LedgerError('consent-not-active', `The transfer relies on consent, but consent for ${command.purpose} is not active.`, [
+      { field: 'purpose', message: `${command.purpose} is not granted` },
+    ]);
   }
   return [
     {
@@ -195,9 +193,7 @@ const confirmErasure = (command: ConfirmErasure, state: SubjectState, context: D
     );
   }
   if (erasure.confirmed.includes(command.system)) return [];
-  const remainingSystems = erasure.systems.filter(
-    (system) => system !== command.system && !erasure.confirmed.includes(system),
-  );
+  const remainingSystems = erasure.systems.filter((system) => system !== command.system && !erasure.confirmed.includes(system));
   const completed: SubjectEvent = {
     type: 'deletion-completed',
     occurredAt: context.occurredAt,

@@ -146,10 +146,7 @@ describe('subject decider', () => {
       it('records one consent-given with every purpose, the policy version and the channel', () => {
         const context = aContext();
         given([])
-          .when(
-            { type: 'give-consent', purposes: ['crm-access', 'call-analytics'], policyVersion: 'v1', channel: 'web' },
-            context,
-          )
+          .when({ type: 'give-consent', purposes: ['crm-access', 'call-analytics'], policyVersion: 'v1', channel: 'web' }, context)
           .then([
             {
               type: 'consent-given',
@@ -295,10 +292,7 @@ describe('subject decider', () => {
         const context = aContext();
         const reason = `reason-${randomUUID()}`;
         given([consentGiven(['crm-access', 'call-analytics', 'usage-analytics'])])
-          .when(
-            { type: 'withdraw-consent', purposes: ['crm-access', 'call-analytics'], channel: 'email', reason },
-            context,
-          )
+          .when({ type: 'withdraw-consent', purposes: ['crm-access', 'call-analytics'], channel: 'email', reason }, context)
           .then([
             {
               type: 'consent-withdrawn',
@@ -311,9 +305,9 @@ describe('subject decider', () => {
       it('opens no erasure while some purpose stays granted', () => {
         const events = given([consentGiven(['crm-access', 'usage-analytics'])]);
         const context = aContext();
-        events.when({ type: 'withdraw-consent', purposes: ['crm-access'] }, context).then([
-          { type: 'consent-withdrawn', occurredAt: context.occurredAt, data: { purposes: ['crm-access'] } },
-        ]);
+        events
+          .when({ type: 'withdraw-consent', purposes: ['crm-access'] }, context)
+          .then([{ type: 'consent-withdrawn', occurredAt: context.occurredAt, data: { purposes: ['crm-access'] } }]);
       });
 
       it('de-duplicates purposes named twice in the command', () => {
@@ -364,11 +358,7 @@ describe('subject decider', () => {
     describe('when the last granted purposes are withdrawn', () => {
       it('withdraws every granted purpose when none are named, and opens an erasure', () => {
         const context = aContext();
-        given([
-          consentGiven(['crm-access', 'call-analytics']),
-          consentGiven(['usage-analytics']),
-          consentWithdrawn(['call-analytics']),
-        ])
+        given([consentGiven(['crm-access', 'call-analytics']), consentGiven(['usage-analytics']), consentWithdrawn(['call-analytics'])])
           .when({ type: 'withdraw-consent' }, context)
           .then([
             {
@@ -482,31 +472,28 @@ describe('subject decider', () => {
       });
     });
 
-    describe.each<LegalBasis>(['contract', 'legal-obligation', 'legitimate-use'])(
-      'when the legal basis is %s',
-      (legalBasis) => {
-        it('accepts the transfer without any consent', () => {
-          const context = aContext();
-          const transfer = aTransfer({ legalBasis, purpose: 'account-registration', country: 'SG' });
-          given([])
-            .when(transfer, context)
-            .then([
-              {
-                type: 'data-transferred',
-                occurredAt: context.occurredAt,
-                data: {
-                  transferId: context.newId,
-                  recipient: transfer.recipient,
-                  country: 'SG',
-                  dataCategories: ['pii.name', 'pii.email-address'],
-                  purpose: 'account-registration',
-                  legalBasis,
-                },
+    describe.each<LegalBasis>(['contract', 'legal-obligation', 'legitimate-use'])('when the legal basis is %s', (legalBasis) => {
+      it('accepts the transfer without any consent', () => {
+        const context = aContext();
+        const transfer = aTransfer({ legalBasis, purpose: 'account-registration', country: 'SG' });
+        given([])
+          .when(transfer, context)
+          .then([
+            {
+              type: 'data-transferred',
+              occurredAt: context.occurredAt,
+              data: {
+                transferId: context.newId,
+                recipient: transfer.recipient,
+                country: 'SG',
+                dataCategories: ['pii.name', 'pii.email-address'],
+                purpose: 'account-registration',
+                legalBasis,
               },
-            ]);
-        });
-      },
-    );
+            },
+          ]);
+      });
+    });
 
     describe('while an erasure is open', () => {
       it('still accepts a transfer that does not rely on consent', () => {
@@ -679,12 +666,7 @@ describe('subject decider', () => {
             state = evolve(state, event);
           }
         }
-        expect(remaining).toEqual([
-          ['crm', 'call-recordings', 'backups'],
-          ['call-recordings', 'backups'],
-          ['call-recordings'],
-          [],
-        ]);
+        expect(remaining).toEqual([['crm', 'call-recordings', 'backups'], ['call-recordings', 'backups'], ['call-recordings'], []]);
         expect(state.erasure).toEqual({
           state: 'completed',
           deletionId,

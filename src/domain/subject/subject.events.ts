@@ -109,5 +109,4 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'subject-data-shredded',
 ];
 
-export const isSubjectEventType = (type: string): type is SubjectEventType =>
-  (SUBJECT_EVENT_TYPES as readonly string[]).includes(type);
+export const isSubjectEventType = (type: string): type is SubjectEventType => (SUBJECT_EVENT_TYPES as readonly string[]).includes(type);

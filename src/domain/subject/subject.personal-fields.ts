@@ -30,5 +30,4 @@ for (const path of [...PERSONAL_FIELDS.values()].flat()) {
 export const personalPaths = (type: string): readonly string[] => PERSONAL_FIELDS.get(type) ?? [];
 
 /** Every declared personal field as `type/path`, e.g. `consent-given/evidence.contact`. */
-export const personalFieldList = (): string[] =>
-  [...PERSONAL_FIELDS].flatMap(([type, paths]) => paths.map((path) => `${type}/${path}`));
+export const personalFieldList = (): string[] => [...PERSONAL_FIELDS].flatMap(([type, paths]) => paths.map((path) => `${type}/${path}`));

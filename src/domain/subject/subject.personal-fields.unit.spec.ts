@@ -18,7 +18,12 @@ describe('personal fields', () => {
 
   it('lists every declared field as type/path', () => {
     expect(personalFieldList()).toEqual(
-      expect.arrayContaining(['consent-given/evidence.contact', 'consent-withdrawn/reason', 'deletion-completed/evidence', 'data-transferred/reference']),
+      expect.arrayContaining([
+        'consent-given/evidence.contact',
+        'consent-withdrawn/reason',
+        'deletion-completed/evidence',
+        'data-transferred/reference',
+      ]),
     );
   });
 });

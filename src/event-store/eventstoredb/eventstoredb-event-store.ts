@@ -83,7 +83,10 @@ export class EventStoreDbEventStore implements EventStore {
   private liveWaiters: Array<() => void> = [];
   private live = false;
 
-  constructor(connectionString: string, private readonly options: EventStoreDbOptions = {}) {
+  constructor(
+    connectionString: string,
+    private readonly options: EventStoreDbOptions = {},
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
     this.batchSize = options.readBatchSize ?? 500;
     this.appendTimeoutMs = options.appendTimeoutMs ?? 15_000;
@@ -363,10 +366,8 @@ export class EventStoreDbEventStore implements EventStore {
 }
 
 /** Opens the EventStoreDB adapter, e.g. `esdb://localhost:2113?tls=false`. */
-export const openEventStoreDb = async (
-  connectionString: string,
-  options: EventStoreDbOptions = {},
-): Promise<EventStoreDbEventStore> => new EventStoreDbEventStore(connectionString, options);
+export const openEventStoreDb = async (connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> =>
+  new EventStoreDbEventStore(connectionString, options);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -26,9 +26,11 @@ const aStream = (): string => `subject-acme/s-${randomUUID()}`;
 const committedRows = (path: string): { event_id: string; stream_id: string; global_position: number }[] => {
   const reader = new Database(path, { readonly: true });
   try {
-    return reader.prepare<[], { event_id: string; stream_id: string; global_position: number }>(
-      'SELECT event_id, stream_id, global_position FROM events ORDER BY global_position',
-    ).all();
+    return reader
+      .prepare<[], { event_id: string; stream_id: string; global_position: number }>(
+        'SELECT event_id, stream_id, global_position FROM events ORDER BY global_position',
+      )
+      .all();
   } finally {
     reader.close();
   }
@@ -129,7 +131,10 @@ describe('the embedded event store, group-committed', () => {
     const other = new Database(path);
     other.prepare('BEGIN IMMEDIATE').run();
 
-    const results = await Promise.allSettled([store.append(aStream(), [anEvent()], 'no-stream'), store.append(aStream(), [anEvent()], 'no-stream')]);
+    const results = await Promise.allSettled([
+      store.append(aStream(), [anEvent()], 'no-stream'),
+      store.append(aStream(), [anEvent()], 'no-stream'),
+    ]);
     other.prepare('ROLLBACK').run();
     other.close();
 

@@ -72,9 +72,7 @@ export class SqliteEventStore implements EventStore {
       ),
       byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
       readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_position'),
-      readAll: db.prepare<[number, number], EventRow>(
-        'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?',
-      ),
+      readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?'),
       readAllForTenant: db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE tenant_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
       ),
@@ -144,7 +142,9 @@ export class SqliteEventStore implements EventStore {
       tenants === undefined
         ? this.batches((position) => this.statements.readAll.all(position, size), from, size)
         : mergeByPosition(
-            [...tenants].map((tenant) => this.batches((position) => this.statements.readAllForTenant.all(tenant, position, size), from, size)),
+            [...tenants].map((tenant) =>
+              this.batches((position) => this.statements.readAllForTenant.all(tenant, position, size), from, size),
+            ),
           );
     if (remaining <= 0) return;
     for (const row of rows) {
@@ -195,8 +195,7 @@ export class SqliteEventStore implements EventStore {
     if (!existing) return null;
     const stored = events.map((event) => this.statements.byEventId.get(event.id));
     const consistent = stored.every(
-      (row, index) =>
-        row !== undefined && row.stream_id === streamId && row.stream_position === existing.stream_position + index,
+      (row, index) => row !== undefined && row.stream_id === streamId && row.stream_position === existing.stream_position + index,
     );
     if (!consistent) throw new WrongExpectedVersionError(streamId, 'any', existing.stream_position);
     const replayed = (stored as EventRow[]).map(toStoredEvent);
@@ -242,7 +241,8 @@ function* mergeByPosition(sources: readonly Iterator<EventRow>[]): Generator<Eve
     let next: (typeof heads)[number] | undefined;
     for (const candidate of heads) {
       if (candidate.head.done) continue;
-      if (next === undefined || (!next.head.done && candidate.head.value.global_position < next.head.value.global_position)) next = candidate;
+      if (next === undefined || (!next.head.done && candidate.head.value.global_position < next.head.value.global_position))
+        next = candidate;
     }
     if (next === undefined || next.head.done) return;
     yield next.head.value;

@@ -49,7 +49,12 @@ export const ApiProblems = (
 /** A read answering JSON, and with `csv` also `text/csv` when the caller's Accept asks for it. */
 export const ApiRead = (
   type: Type<unknown>,
-  options: { description: string; csv?: boolean; problems?: readonly ProblemStatus[]; problemDescriptions?: Partial<Record<ProblemStatus, string>> },
+  options: {
+    description: string;
+    csv?: boolean;
+    problems?: readonly ProblemStatus[];
+    problemDescriptions?: Partial<Record<ProblemStatus, string>>;
+  },
 ) =>
   applyDecorators(
     ApiExtraModels(type),
@@ -83,7 +88,13 @@ export const ApiFile = (mediaType: string, description: string, problems: readon
 /** command-request.factory.ts reads these headers as 1-255 visible ASCII characters. */
 const HEADER_TOKEN = { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', maxLength: 255 } as const;
 
-export const ApiCommand = (options: { answer?: Type<unknown>; problems?: readonly ProblemStatus[]; problemDescriptions?: Partial<Record<ProblemStatus, string>> } = {}) => {
+export const ApiCommand = (
+  options: {
+    answer?: Type<unknown>;
+    problems?: readonly ProblemStatus[];
+    problemDescriptions?: Partial<Record<ProblemStatus, string>>;
+  } = {},
+) => {
   const answer = options.answer ?? CommandAnswerDto;
   const content = { 'application/json': { schema: { $ref: getSchemaPath(answer) } } };
   return applyDecorators(
@@ -91,7 +102,8 @@ export const ApiCommand = (options: { answer?: Type<unknown>; problems?: readonl
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Makes a retry safe: the same key with the same body answers the first answer again and writes nothing; with another body, 422 `idempotency-key-reused`.',
+      description:
+        'Makes a retry safe: the same key with the same body answers the first answer again and writes nothing; with another body, 422 `idempotency-key-reused`.',
       schema: HEADER_TOKEN,
     }),
     ApiHeader({

@@ -12,7 +12,11 @@ export class WrittenEventDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Position in the subject’s (or policy’s) own stream, from 0.' })
   streamPosition!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Position in the global log: pass it to a read as `?atLeast=` to read your write.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Position in the global log: pass it to a read as `?atLeast=` to read your write.',
+  })
   globalPosition!: number;
 }
 

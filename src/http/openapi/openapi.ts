@@ -23,10 +23,15 @@ export const setupOpenApi = (app: NestFastifyApplication, isPublicRoute: (url: s
         'Every error is `application/problem+json` (RFC 9457). Times are ISO-8601 with a time zone.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'An API key: `Authorization: Bearer <key>`.' }, BEARER_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'An API key: `Authorization: Bearer <key>`.' },
+      BEARER_SCHEME,
+    )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const document = withPlainSchemaNames(withPublicRoutesOpen(isPublicRoute, withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))));
+  const document = withPlainSchemaNames(
+    withPublicRoutesOpen(isPublicRoute, withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))),
+  );
   const json = JSON.stringify(document);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get(OPENAPI_JSON_PATH, (_request, reply) => reply.type('application/json; charset=utf-8').send(json));

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ERROR_STATUS } from '../../domain/ledger-error.js';
 
 export class FieldErrorDto {
-  @ApiProperty({ description: 'The field, as a path into the request: `recipient.kind`, `purposes`, `tenantId`, `idempotency-key`.', example: 'recipient.kind' })
+  @ApiProperty({
+    description: 'The field, as a path into the request: `recipient.kind`, `purposes`, `tenantId`, `idempotency-key`.',
+    example: 'recipient.kind',
+  })
   field!: string;
 
   @ApiProperty({ example: 'kind must be one of: cloud-host, development-partner, processor' })
@@ -15,7 +18,10 @@ export class FieldErrorDto {
  */
 @ApiSchema({ name: 'Problem', description: 'RFC 9457 problem details; `code` is stable (api.md), `errors` lists each invalid field.' })
 export class ProblemDto {
-  @ApiProperty({ description: 'A URN naming the problem type: `urn:privacy-ledger:problem:<code>`.', example: 'urn:privacy-ledger:problem:validation-failed' })
+  @ApiProperty({
+    description: 'A URN naming the problem type: `urn:privacy-ledger:problem:<code>`.',
+    example: 'urn:privacy-ledger:problem:validation-failed',
+  })
   type!: string;
 
   @ApiProperty({ example: 'The request is not valid' })

@@ -17,9 +17,11 @@ export const ApiNullableInstant = (options: Options = {}) =>
   ApiProperty({ type: 'string', format: 'date-time', nullable: true, ...options } as ApiPropertyOptions);
 
 export const ApiCount = (options: Options = {}) => ApiProperty({ type: 'integer', minimum: 0, ...options } as ApiPropertyOptions);
-export const ApiNullableNumber = (options: Options = {}) => ApiProperty({ type: 'number', nullable: true, ...options } as ApiPropertyOptions);
+export const ApiNullableNumber = (options: Options = {}) =>
+  ApiProperty({ type: 'number', nullable: true, ...options } as ApiPropertyOptions);
 export const ApiFlag = (options: Options = {}) => ApiProperty({ type: 'boolean', ...options } as ApiPropertyOptions);
-export const ApiNullableFlag = (options: Options = {}) => ApiProperty({ type: 'boolean', nullable: true, ...options } as ApiPropertyOptions);
+export const ApiNullableFlag = (options: Options = {}) =>
+  ApiProperty({ type: 'boolean', nullable: true, ...options } as ApiPropertyOptions);
 
 export const ApiTextList = (options: Options = {}) => ApiProperty({ type: 'string', isArray: true, ...options } as ApiPropertyOptions);
 export const ApiNullableTextList = (options: Options = {}) =>

@@ -69,7 +69,10 @@ export const serveSwaggerUi = (fastify: FastifyInstance, options: { path: string
   fastify.get(`${options.path}/swagger-ui-init.js`, (_request, reply) => reply.type('application/javascript; charset=utf-8').send(init));
   for (const [file, type] of Object.entries(ASSETS)) {
     fastify.get(`${options.path}/${file}`, (_request, reply) =>
-      reply.type(type).header('cache-control', 'public, max-age=86400').send(createReadStream(join(root, file))),
+      reply
+        .type(type)
+        .header('cache-control', 'public, max-age=86400')
+        .send(createReadStream(join(root, file))),
     );
   }
 };

@@ -29,7 +29,14 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   async find(tenantId: string, key: string): Promise<IdempotencyRecord | null> {
     const found = await guard(() => this.records.findOne({ _id: idOf(tenantId, key) }));
     if (!found) return null;
-    return { tenantId: found.tenantId, key: found.key, fingerprint: found.fingerprint, status: found.status, body: found.body, createdAt: found.createdAt };
+    return {
+      tenantId: found.tenantId,
+      key: found.key,
+      fingerprint: found.fingerprint,
+      status: found.status,
+      body: found.body,
+      createdAt: found.createdAt,
+    };
   }
 
   async save(record: IdempotencyRecord): Promise<void> {
@@ -59,7 +66,10 @@ const guard = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
-export const openMongoIdempotencyStore = async (url: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<MongoIdempotencyStore> => {
+export const openMongoIdempotencyStore = async (
+  url: string,
+  options: { serverSelectionTimeoutMS?: number } = {},
+): Promise<MongoIdempotencyStore> => {
   const client = new MongoClient(url, { appName: 'privacy-ledger', serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000 });
   try {
     await client.connect();

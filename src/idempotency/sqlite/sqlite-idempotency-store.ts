@@ -36,9 +36,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       created_at      TEXT    NOT NULL,
       PRIMARY KEY (tenant_id, idempotency_key)
     )`);
-    this.findStatement = db.prepare<[string, string], Row>(
-      'SELECT * FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?',
-    );
+    this.findStatement = db.prepare<[string, string], Row>('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?');
     this.insertStatement = db.prepare(
       `INSERT INTO idempotency_keys (tenant_id, idempotency_key, fingerprint, status, body, created_at)
        VALUES (@tenantId, @key, @fingerprint, @status, @body, @createdAt)

@@ -77,7 +77,12 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   }
 
   async markedForShredding(): Promise<SubjectKeyRecord[]> {
-    const marked = await guard(() => this.keys.find({ shredRequestedAt: { $gt: '' } }).sort({ shredRequestedAt: 1 }).toArray());
+    const marked = await guard(() =>
+      this.keys
+        .find({ shredRequestedAt: { $gt: '' } })
+        .sort({ shredRequestedAt: 1 })
+        .toArray(),
+    );
     return marked.map(toRecord);
   }
 
@@ -108,7 +113,10 @@ const guard = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
-export const openMongoSubjectKeyStore = async (url: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<MongoSubjectKeyStore> => {
+export const openMongoSubjectKeyStore = async (
+  url: string,
+  options: { serverSelectionTimeoutMS?: number } = {},
+): Promise<MongoSubjectKeyStore> => {
   const client = new MongoClient(url, { appName: 'privacy-ledger', serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000 });
   try {
     await client.connect();

@@ -125,7 +125,9 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   private truncateLog(): void {
     const [result] = this.guard(() => this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]);
     if (result?.busy) {
-      throw new StoreUnavailableError('keys.sqlite-wal could not be truncated after a key was deleted (a reader holds an old snapshot); the next delete or start retries');
+      throw new StoreUnavailableError(
+        'keys.sqlite-wal could not be truncated after a key was deleted (a reader holds an old snapshot); the next delete or start retries',
+      );
     }
   }
 

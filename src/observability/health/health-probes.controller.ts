@@ -42,7 +42,11 @@ export class HealthProbesController {
   }
 
   @Get('ready')
-  @ApiProbe('getReadiness', 'Readiness probe', 'Up when both stores answer and no projection has stopped. For an orchestrator; no key needed.')
+  @ApiProbe(
+    'getReadiness',
+    'Readiness probe',
+    'Up when both stores answer and no projection has stopped. For an orchestrator; no key needed.',
+  )
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const result = await this.probe(reply, [
       () => this.readiness.eventStore(),

@@ -20,12 +20,22 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and read-model lag', description: 'The event store’s last position and each projection’s state, position and lag. 503 (same body, `status: degraded`) when a projection stopped on an event.' })
-  @ApiResponse({ status: 200, description: 'Every projection is running or standing by.', content: { 'application/json': { schema: { $ref: getSchemaPath(HealthDto) } } } })
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Liveness and read-model lag',
+    description:
+      'The event store’s last position and each projection’s state, position and lag. 503 (same body, `status: degraded`) when a projection stopped on an event.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Every projection is running or standing by.',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(HealthDto) } } },
+  })
   @ApiProduces('application/json', PROBLEM_JSON)
   @ApiResponse({
     status: 503,
-    description: 'A projection has failed (the health body, naming it and the event), or the event store is unreachable (a problem, `store-unavailable`).',
+    description:
+      'A projection has failed (the health body, naming it and the event), or the event store is unreachable (a problem, `store-unavailable`).',
     content: { 'application/json': { schema: { $ref: getSchemaPath(HealthDto) } }, ...problemContent },
   })
   @ApiProblems([], {}, [503])

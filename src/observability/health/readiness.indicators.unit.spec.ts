@@ -13,7 +13,11 @@ const projection = (name: string, state: ProjectionHealth['state']): ProjectionH
   failedEventId: state === 'failed' ? 'e-1' : null,
 });
 
-const readiness = (options: { lastPosition?: () => Promise<number>; getCheckpoint?: () => Promise<number>; projections?: ProjectionHealth[] }) => {
+const readiness = (options: {
+  lastPosition?: () => Promise<number>;
+  getCheckpoint?: () => Promise<number>;
+  projections?: ProjectionHealth[];
+}) => {
   const indicators = new ReadinessIndicators(
     new HealthIndicatorService(),
     { lastPosition: options.lastPosition ?? (async () => 3) } as unknown as EventStore,

@@ -52,7 +52,8 @@ describe('LedgerMetrics', () => {
     metrics.requestServed('GET', undefined, 404, 0.001);
     metrics.requestServed('POST', '/v1/deletions', 503, 3);
     const scraped = await scrape(metrics);
-    const histogram = (suffix: string, labels: Record<string, string>) => valueOf(scraped, `ledger_http_request_duration_seconds_${suffix}`, labels);
+    const histogram = (suffix: string, labels: Record<string, string>) =>
+      valueOf(scraped, `ledger_http_request_duration_seconds_${suffix}`, labels);
     expect(histogram('count', { method: 'GET', route: '/v1/deletions', status_class: '2xx' })).toBe(2);
     expect(histogram('bucket', { method: 'GET', route: '/v1/deletions', status_class: '2xx', le: '0.005' })).toBe(1);
     expect(histogram('sum', { method: 'GET', route: '/v1/deletions', status_class: '2xx' })).toBeCloseTo(0.204);

@@ -11,7 +11,12 @@ export class MetricsController {
   constructor(private readonly metrics: LedgerMetrics) {}
 
   @Get()
-  @ApiOperation({ operationId: 'scrapeMetrics', summary: 'Prometheus metrics', description: 'The text exposition format: commands by type and outcome, events appended, request latency, projection position and lag, open and overdue erasures and grievances (docs/operations.md).' })
+  @ApiOperation({
+    operationId: 'scrapeMetrics',
+    summary: 'Prometheus metrics',
+    description:
+      'The text exposition format: commands by type and outcome, events appended, request latency, projection position and lag, open and overdue erasures and grievances (docs/operations.md).',
+  })
   @ApiFile('text/plain', 'Prometheus text format 0.0.4.')
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.metrics.registry.metrics();

@@ -15,7 +15,16 @@ export const isUnavailable = (error: unknown): boolean => {
   return typeof code === 'string' && SOCKET_ERROR_CODES.has(code);
 };
 
-const SOCKET_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ENOTCONN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ENOTCONN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** The database in the URL's path, e.g. `mongodb://host:27017/ledger?replicaSet=rs0`. */
 export const databaseOf = (url: string): string => {

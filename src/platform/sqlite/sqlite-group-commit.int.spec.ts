@@ -35,7 +35,10 @@ const committerOn = (db: SqliteDatabase, afterCommit?: (committed: readonly unkn
 const committedNotes = (path: string): string[] => {
   const reader = new Database(path, { readonly: true });
   try {
-    return reader.prepare<[], { text: string }>('SELECT text FROM notes ORDER BY id').all().map((row) => row.text);
+    return reader
+      .prepare<[], { text: string }>('SELECT text FROM notes ORDER BY id')
+      .all()
+      .map((row) => row.text);
   } finally {
     reader.close();
   }
@@ -52,7 +55,8 @@ describe('SqliteGroupCommitter', () => {
     opened.push(file.db);
     return file;
   };
-  const note = (db: SqliteDatabase, text: string) => () => Number(db.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid);
+  const note = (db: SqliteDatabase, text: string) => () =>
+    Number(db.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid);
 
   it('writes what is queued in one event-loop turn in one transaction, in the order it was queued', async () => {
     const { db, path } = fresh();

@@ -44,7 +44,8 @@ const recording = (store: ReadStore, runner: string, log: Write[], hooks: { keep
       if (property === 'putMany') {
         return async (collection: string, documents: readonly ReadDocument[]) => {
           await (value as ReadStore['putMany']).call(target, collection, documents);
-          if (documents.length > 0) log.push({ runner, op: 'putMany', projection: projectionOfCollection.get(collection) ?? collection, outcome: 'ok' });
+          if (documents.length > 0)
+            log.push({ runner, op: 'putMany', projection: projectionOfCollection.get(collection) ?? collection, outcome: 'ok' });
         };
       }
       if (property === 'saveCheckpoint') {
@@ -105,29 +106,50 @@ if (mongoUrl) backends.push(['MongoDB', () => mongoBackend(mongoUrl)]);
 /** Consents, transfers, a grievance and an erasure for several subjects, and a policy with a notice, as NewEvents per stream. */
 const someFacts = (subjects = 3): { streamId: string; events: NewEvent[] }[] => {
   const log = aGlobalLog();
-  const toNew = ({ id, type, occurredAt, recordedAt, data, metadata }: StoredEvent): NewEvent => ({ id, type, occurredAt, recordedAt, data, metadata });
+  const toNew = ({ id, type, occurredAt, recordedAt, data, metadata }: StoredEvent): NewEvent => ({
+    id,
+    type,
+    occurredAt,
+    recordedAt,
+    data,
+    metadata,
+  });
   const tenant = aSubjectStream({ log });
   const version = { version: 'v1' };
   const policy = [
-    tenant.otherEvent('policy-published', { ...version, effectiveFrom: '2026-01-01T00:00:00.000Z', material: true, url: 'https://example.com/v1', textSha256: 'a'.repeat(64) }),
-    tenant.otherEvent('policy-notice-sent', { ...version, channel: 'email', audience: 'primary-admin', sentAt: '2026-01-02T00:00:00.000Z' }),
+    tenant.otherEvent('policy-published', {
+      ...version,
+      effectiveFrom: '2026-01-01T00:00:00.000Z',
+      material: true,
+      url: 'https://example.com/v1',
+      textSha256: 'a'.repeat(64),
+    }),
+    tenant.otherEvent('policy-notice-sent', {
+      ...version,
+      channel: 'email',
+      audience: 'primary-admin',
+      sentAt: '2026-01-02T00:00:00.000Z',
+    }),
   ].map((event) => ({ ...toNew(event), metadata: { ...event.metadata, subjectId: '' } }));
   const policyFacts = [{ streamId: policyStreamId(tenant.tenantId), events: policy }];
-  return [...policyFacts, ...Array.from({ length: subjects }, () => {
-    const subject = aSubjectStream({ log });
-    const grievance = subject.grievanceLodged();
-    const request = subject.deletionRequested({ systems: ['crm', 'backups'] });
-    const events = [
-      subject.consentGiven(),
-      subject.dataTransferred(),
-      subject.dataTransferred(),
-      grievance,
-      subject.grievanceResolved({ grievanceId: grievance.data.grievanceId }),
-      request,
-      subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm', remainingSystems: ['backups'] }),
-    ];
-    return { streamId: subject.streamId, events: events.map(toNew) };
-  })];
+  return [
+    ...policyFacts,
+    ...Array.from({ length: subjects }, () => {
+      const subject = aSubjectStream({ log });
+      const grievance = subject.grievanceLodged();
+      const request = subject.deletionRequested({ systems: ['crm', 'backups'] });
+      const events = [
+        subject.consentGiven(),
+        subject.dataTransferred(),
+        subject.dataTransferred(),
+        grievance,
+        subject.grievanceResolved({ grievanceId: grievance.data.grievanceId }),
+        request,
+        subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm', remainingSystems: ['backups'] }),
+      ];
+      return { streamId: subject.streamId, events: events.map(toNew) };
+    }),
+  ];
 };
 
 const until = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
@@ -307,7 +329,9 @@ describe.each(backends)('one active projection runner per projection (%s read st
     await until(() => Object.values(states(a)).every((s) => s === 'standby'), 5000, 'A to stand by');
     for (const name of NAMES) {
       const checkpoints = writes.filter((w) => w.projection === name && w.op === 'saveCheckpoint');
-      expect(checkpoints.filter((w) => w.runner === 'A' && w.position !== undefined && w.position > 0).map((w) => w.outcome)).toContain('fenced');
+      expect(checkpoints.filter((w) => w.runner === 'A' && w.position !== undefined && w.position > 0).map((w) => w.outcome)).toContain(
+        'fenced',
+      );
       expect(checkpoints.filter((w) => w.runner === 'A').every((w) => w.outcome === 'fenced')).toBe(true);
       expect(checkpoints.filter((w) => w.runner === 'B').every((w) => w.outcome === 'ok')).toBe(true);
     }

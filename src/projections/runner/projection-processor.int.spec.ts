@@ -122,22 +122,19 @@ describe('applying a batch of events to a projection', () => {
 });
 
 describe('when a batch is applied again, as after a crash between its documents and its checkpoint', () => {
-  it.each(PROJECTIONS.map((projection) => [projection.name, projection] as const))(
-    '%s changes no document',
-    async (_name, projection) => {
-      await withReadStore(async (store) => {
-        const { events } = aTwoSubjectHistory();
-        await applyBatch(projection, store, events);
-        const before = await documentsOf(store, projection);
+  it.each(PROJECTIONS.map((projection) => [projection.name, projection] as const))('%s changes no document', async (_name, projection) => {
+    await withReadStore(async (store) => {
+      const { events } = aTwoSubjectHistory();
+      await applyBatch(projection, store, events);
+      const before = await documentsOf(store, projection);
 
-        await store.resetCheckpoint(projection.name, 0);
-        await applyBatch(projection, store, events);
+      await store.resetCheckpoint(projection.name, 0);
+      await applyBatch(projection, store, events);
 
-        expect(await documentsOf(store, projection)).toEqual(before);
-        expect(await store.getCheckpoint(projection.name)).toBe(lastPositionOf(events));
-      });
-    },
-  );
+      expect(await documentsOf(store, projection)).toEqual(before);
+      expect(await store.getCheckpoint(projection.name)).toBe(lastPositionOf(events));
+    });
+  });
 
   it('does not count a subject’s events twice', async () => {
     await withReadStore(async (store) => {

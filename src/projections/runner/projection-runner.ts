@@ -299,7 +299,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
       await this.readStore.releaseLease(tracker.projection.name, this.owner);
     } catch (error) {
       // It expires by itself.
-      this.logger.warn(`${tracker.projection.name}: could not release the lease: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `${tracker.projection.name}: could not release the lease: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

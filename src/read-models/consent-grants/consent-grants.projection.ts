@@ -63,7 +63,8 @@ export const consentGrantsProjection: Projection<ConsentGrantDocument> = {
   },
   evolve: (current, stored, id) => {
     const event = asSubjectEvent(stored);
-    if (isFinalCompletion(event)) return current === null ? null : { ...current, status: 'erased', since: stored.occurredAt, eventId: stored.id };
+    if (isFinalCompletion(event))
+      return current === null ? null : { ...current, status: 'erased', since: stored.occurredAt, eventId: stored.id };
     if (event?.type !== 'consent-given' && event?.type !== 'consent-withdrawn') return null;
     const { tenantId, subjectId } = stored.metadata;
     // The runner names the document; which purpose it is follows from the event.

@@ -47,8 +47,14 @@ describe('consent-grants projection', () => {
       const first = subject.consentGiven({ purposes: ['crm-access', 'usage-analytics'], policyVersion: 'v1' });
       const later = subject.consentGiven({ purposes: ['crm-access'], policyVersion: 'v2' });
       const documents = fold([first, later]);
-      expect(documents.get(consentGrantKey(subject.tenantId, subject.subjectId, 'crm-access'))).toMatchObject({ policyVersion: 'v2', eventId: later.id });
-      expect(documents.get(consentGrantKey(subject.tenantId, subject.subjectId, 'usage-analytics'))).toMatchObject({ policyVersion: 'v1', eventId: first.id });
+      expect(documents.get(consentGrantKey(subject.tenantId, subject.subjectId, 'crm-access'))).toMatchObject({
+        policyVersion: 'v2',
+        eventId: later.id,
+      });
+      expect(documents.get(consentGrantKey(subject.tenantId, subject.subjectId, 'usage-analytics'))).toMatchObject({
+        policyVersion: 'v1',
+        eventId: first.id,
+      });
     });
   });
 
@@ -81,7 +87,7 @@ describe('consent-grants projection', () => {
     expect(consentGrantKey('a', 'b', 'c/d')).not.toBe(consentGrantKey('a', 'b/c', 'd'));
   });
 
-  describe('when the subject\'s erasure completes in every system', () => {
+  describe("when the subject's erasure completes in every system", () => {
     it('marks each purpose the subject had as erased, and creates none it never had', () => {
       const log = aGlobalLog();
       const subject = aSubjectStream({ log });
@@ -93,7 +99,11 @@ describe('consent-grants projection', () => {
       const afterWithdrawal = { ...projection.evolve(current, withdrawn, crm)!, _id: crm, _position: withdrawn.globalPosition };
 
       expect(projection.documentIds?.(done)).toContain(crm);
-      expect(projection.evolve(afterWithdrawal, done, crm)).toMatchObject({ status: 'erased', policyVersion: given.data.policyVersion, eventId: done.id });
+      expect(projection.evolve(afterWithdrawal, done, crm)).toMatchObject({
+        status: 'erased',
+        policyVersion: given.data.policyVersion,
+        eventId: done.id,
+      });
       expect(projection.evolve(null, done, consentGrantKey(subject.tenantId, subject.subjectId, 'usage-analytics'))).toBeNull();
     });
   });

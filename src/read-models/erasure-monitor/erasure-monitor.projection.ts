@@ -69,7 +69,10 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
     }
     if (event?.type !== 'deletion-completed' || !current) return null;
     const pendingSystems = current.pendingSystems.filter((system) => system !== event.data.system);
-    const confirmations = [...current.confirmations, { system: event.data.system, completedAt: event.data.completedAt, eventId: stored.id }];
+    const confirmations = [
+      ...current.confirmations,
+      { system: event.data.system, completedAt: event.data.completedAt, eventId: stored.id },
+    ];
     if (pendingSystems.length > 0) return { ...current, pendingSystems, confirmations };
     const completedAt = event.data.completedAt;
     return {

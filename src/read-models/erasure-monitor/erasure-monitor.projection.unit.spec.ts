@@ -76,7 +76,10 @@ describe('erasure-monitor projection', () => {
         { systems: ['crm', 'backups'], dueAt: '2026-01-31T00:00:00.000Z' },
         { occurredAt: '2026-01-01T00:00:00.000Z' },
       );
-      const crm = subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }, { occurredAt: '2026-01-02T08:00:00.000Z' });
+      const crm = subject.deletionCompleted(
+        { deletionId: request.data.deletionId, system: 'crm' },
+        { occurredAt: '2026-01-02T08:00:00.000Z' },
+      );
       const backups = subject.deletionCompleted(
         { deletionId: request.data.deletionId, system: 'backups' },
         { occurredAt: '2026-01-03T12:00:00.000Z' },
@@ -100,7 +103,10 @@ describe('erasure-monitor projection', () => {
         { systems: ['crm'], dueAt: '2026-01-31T00:00:00.000Z' },
         { occurredAt: '2026-01-01T00:00:00.000Z' },
       );
-      const late = subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }, { occurredAt: '2026-02-01T00:00:00.000Z' });
+      const late = subject.deletionCompleted(
+        { deletionId: request.data.deletionId, system: 'crm' },
+        { occurredAt: '2026-02-01T00:00:00.000Z' },
+      );
 
       const document = given([request]).when(late);
 
@@ -118,7 +124,10 @@ describe('erasure-monitor projection', () => {
     it('rounds the hours to two decimals', () => {
       const subject = aSubjectStream();
       const request = subject.deletionRequested({ systems: ['crm'] }, { occurredAt: '2026-01-01T00:00:00.000Z' });
-      const done = subject.deletionCompleted({ deletionId: request.data.deletionId, system: 'crm' }, { occurredAt: '2026-01-01T01:20:00.000Z' });
+      const done = subject.deletionCompleted(
+        { deletionId: request.data.deletionId, system: 'crm' },
+        { occurredAt: '2026-01-01T01:20:00.000Z' },
+      );
 
       expect(given([request]).when(done)?.hoursToComplete).toBe(1.33);
     });
@@ -134,7 +143,12 @@ describe('erasure-monitor projection', () => {
     it('touches no document', () => {
       const subject = aSubjectStream();
 
-      for (const event of [subject.consentGiven(), subject.consentWithdrawn(), subject.dataTransferred(), subject.otherEvent('something-else')]) {
+      for (const event of [
+        subject.consentGiven(),
+        subject.consentWithdrawn(),
+        subject.dataTransferred(),
+        subject.otherEvent('something-else'),
+      ]) {
         expect(projection.documentId(event)).toBeNull();
       }
     });

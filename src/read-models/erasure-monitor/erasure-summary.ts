@@ -44,7 +44,9 @@ export const summariseErasures = async (
     return at?.hoursToComplete ?? null;
   };
   const pending = await Promise.all(
-    systems.map(async (system) => [system, await store.count(COLLECTION, { ...scope, state: 'open', pendingSystems: { contains: system } })] as const),
+    systems.map(
+      async (system) => [system, await store.count(COLLECTION, { ...scope, state: 'open', pendingSystems: { contains: system } })] as const,
+    ),
   );
   return {
     open,

@@ -27,7 +27,11 @@ export class ErasuresController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listErasures', summary: 'Erasures, for ops', description: 'What is open, overdue or completed, oldest request first, with the systems each still waits for.' })
+  @ApiOperation({
+    operationId: 'listErasures',
+    summary: 'Erasures, for ops',
+    description: 'What is open, overdue or completed, oldest request first, with the systems each still waits for.',
+  })
   @ApiRead(ErasuresDto, { description: 'A page of erasures.' })
   async list(@Query() query: ErasuresQuery) {
     await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);

@@ -33,7 +33,8 @@ export class ErasureDto {
   @ApiProperty({ type: () => [SystemConfirmationDto] }) confirmations!: SystemConfirmationDto[];
   @ApiNullableNumber() hoursToComplete!: number | null;
   @ApiNullableFlag() completedOnTime!: boolean | null;
-  @ApiProperty({ type: 'number', description: 'Hours since the request (negative for a request dated up to 5 minutes ahead).' }) ageHours!: number;
+  @ApiProperty({ type: 'number', description: 'Hours since the request (negative for a request dated up to 5 minutes ahead).' })
+  ageHours!: number;
 }
 
 @ApiSchema({ name: 'Erasures', description: 'A page of erasures, oldest request first.' })
@@ -48,7 +49,8 @@ export class ErasureSummaryDto {
   @ApiCount() overdue!: number;
   @ApiCount() completed!: number;
   @ApiCount() completedOnTime!: number;
-  @ApiNullableNumber({ description: 'Median hours from request to the last confirmation; null before any completed.' }) p50HoursToComplete!: number | null;
+  @ApiNullableNumber({ description: 'Median hours from request to the last confirmation; null before any completed.' })
+  p50HoursToComplete!: number | null;
   @ApiNullableNumber() p95HoursToComplete!: number | null;
   @ApiCountMap({ description: 'Open erasures waiting for each configured system.' }) pendingBySystem!: Record<string, number>;
 }

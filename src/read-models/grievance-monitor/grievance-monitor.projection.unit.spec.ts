@@ -17,7 +17,11 @@ describe('grievance-monitor projection', () => {
   describe('when a grievance is lodged', () => {
     it('opens it, keyed by the grievance id, without the subject’s description', () => {
       const subject = aSubjectStream();
-      const lodged = subject.grievanceLodged({ category: 'security', channel: 'in-person', description: 'My data leaked, I am sure of it.' });
+      const lodged = subject.grievanceLodged({
+        category: 'security',
+        channel: 'in-person',
+        description: 'My data leaked, I am sure of it.',
+      });
 
       const document = given([]).when(lodged);
 

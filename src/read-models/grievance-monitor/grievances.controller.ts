@@ -25,7 +25,11 @@ export class GrievancesController {
 
   /** Oldest receipt first. */
   @Get()
-  @ApiOperation({ operationId: 'listGrievances', summary: 'Grievances, for ops', description: 'What is open, overdue or resolved, oldest receipt first (without the subjects’ words).' })
+  @ApiOperation({
+    operationId: 'listGrievances',
+    summary: 'Grievances, for ops',
+    description: 'What is open, overdue or resolved, oldest receipt first (without the subjects’ words).',
+  })
   @ApiRead(GrievancesDto, { description: 'A page of grievances.' })
   async list(@Query() query: GrievancesQuery) {
     await this.freshness.ensure(grievanceMonitorProjection.name, query.atLeast);

@@ -26,7 +26,8 @@ export class GrievanceDto {
   @ApiNullableText() outcome!: string | null;
   @ApiNullableNumber() hoursToResolve!: number | null;
   @ApiNullableFlag() resolvedOnTime!: boolean | null;
-  @ApiProperty({ type: 'number', description: 'Hours since receipt (negative for a receipt dated up to 5 minutes ahead).' }) ageHours!: number;
+  @ApiProperty({ type: 'number', description: 'Hours since receipt (negative for a receipt dated up to 5 minutes ahead).' })
+  ageHours!: number;
 }
 
 @ApiSchema({ name: 'Grievances', description: 'A page of grievances, oldest receipt first.' })

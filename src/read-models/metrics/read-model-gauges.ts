@@ -74,7 +74,7 @@ export class ReadModelGauges {
     });
     new Gauge({
       name: 'ledger_projection_state',
-      help: 'Each projection\'s state on this instance: 1 for the state it is in, 0 for the others.',
+      help: "Each projection's state on this instance: 1 for the state it is in, 0 for the others.",
       labelNames: ['projection', 'state'] as const,
       registers,
       collect() {
@@ -91,7 +91,8 @@ export class ReadModelGauges {
       async collect() {
         await gauges.refresh(this, async () => {
           const now = gauges.clock.now();
-          for (const state of DEADLINE_STATES) this.set({ state }, await gauges.count(erasureMonitorProjection.collection.name, erasureStateWhere(state, now)));
+          for (const state of DEADLINE_STATES)
+            this.set({ state }, await gauges.count(erasureMonitorProjection.collection.name, erasureStateWhere(state, now)));
         });
       },
     });
@@ -104,7 +105,10 @@ export class ReadModelGauges {
         await gauges.refresh(this, async () => {
           for (const system of gauges.config.erasureSystems) {
             // The stored state stays `open` past the deadline: open and overdue alike.
-            this.set({ system }, await gauges.count(erasureMonitorProjection.collection.name, { state: 'open', pendingSystems: { contains: system } }));
+            this.set(
+              { system },
+              await gauges.count(erasureMonitorProjection.collection.name, { state: 'open', pendingSystems: { contains: system } }),
+            );
           }
         });
       },
@@ -117,7 +121,8 @@ export class ReadModelGauges {
       async collect() {
         await gauges.refresh(this, async () => {
           const now = gauges.clock.now();
-          for (const state of DEADLINE_STATES) this.set({ state }, await gauges.count(grievanceMonitorProjection.collection.name, grievanceStateWhere(state, now)));
+          for (const state of DEADLINE_STATES)
+            this.set({ state }, await gauges.count(grievanceMonitorProjection.collection.name, grievanceStateWhere(state, now)));
         });
       },
     });
@@ -142,7 +147,9 @@ export class ReadModelGauges {
     } catch (error) {
       gauge.reset();
       if ((gauge as unknown as { labelNames: readonly string[] }).labelNames.length === 0) gauge.set(Number.NaN);
-      this.logger.warn(`${(gauge as unknown as { name: string }).name} left out of this scrape: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `${(gauge as unknown as { name: string }).name} left out of this scrape: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -61,7 +61,8 @@ describe('the gauges computed at scrape time', () => {
     );
 
     const during = await scrape();
-    for (const name of ['ledger_erasures', 'ledger_erasures_pending', 'ledger_grievances']) expect({ name, samples: samples(during, name) }).toEqual({ name, samples: [] });
+    for (const name of ['ledger_erasures', 'ledger_erasures_pending', 'ledger_grievances'])
+      expect({ name, samples: samples(during, name) }).toEqual({ name, samples: [] });
     expect(valueOf(during, 'ledger_projection_lag', { projection: 'subject-status' })).toBe(0);
     expect(samples(during, 'process_cpu_user_seconds_total')).toHaveLength(1);
 
@@ -72,7 +73,9 @@ describe('the gauges computed at scrape time', () => {
   });
 
   it(`gives up on a store that does not answer within ${SCRAPE_QUERY_TIMEOUT_MS} ms`, async () => {
-    const scrape = gaugesOver({ lastPosition: () => new Promise<number>(() => undefined), count: async () => 1 }, [projection('subject-status', 'running', 7)]);
+    const scrape = gaugesOver({ lastPosition: () => new Promise<number>(() => undefined), count: async () => 1 }, [
+      projection('subject-status', 'running', 7),
+    ]);
     const started = Date.now();
     const metrics = await scrape();
     expect(Date.now() - started).toBeLessThan(SCRAPE_QUERY_TIMEOUT_MS + 1000);

@@ -76,7 +76,12 @@ export class PoliciesController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listPolicies', summary: 'The policy-change report of a tenant', description: 'Every version the tenant published: when, whether material, where its text is and its hash, and who was told through which channel. JSON pages, or CSV with `Accept: text/csv`.' })
+  @ApiOperation({
+    operationId: 'listPolicies',
+    summary: 'The policy-change report of a tenant',
+    description:
+      'Every version the tenant published: when, whether material, where its text is and its hash, and who was told through which channel. JSON pages, or CSV with `Accept: text/csv`.',
+  })
   @ApiRead(PolicyReportDto, { description: 'A page of policy versions (JSON) or all of them (CSV).', csv: true })
   async report(@Param() params: TenantParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(policyRegisterProjection.name, query.atLeast);
@@ -102,7 +107,12 @@ export class PoliciesController {
 
   @Get(':version/notices')
   @ApiOperation({ operationId: 'listPolicyNotices', summary: 'The notices sent about one policy version' })
-  @ApiRead(PolicyNoticesDto, { description: 'A page of notices (JSON) or all of them (CSV).', csv: true, problems: [400, 404], problemDescriptions: { 404: 'This tenant has published no such policy version.' } })
+  @ApiRead(PolicyNoticesDto, {
+    description: 'A page of notices (JSON) or all of them (CSV).',
+    csv: true,
+    problems: [400, 404],
+    problemDescriptions: { 404: 'This tenant has published no such policy version.' },
+  })
   async notices(@Param() params: PolicyParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(policyRegisterProjection.name, query.atLeast);
     await this.freshness.ensure(policyNoticesProjection.name, query.atLeast);

@@ -31,7 +31,13 @@ describe('policy-register projection', () => {
     const log = aPolicyLog();
     const publication = log.published('v1');
     const adminEmail = log.noticeSent('v1', 'email');
-    const events = [publication, adminEmail, log.noticeSent('v1', 'pop-up', 's-1'), log.noticeSent('v1', 'pop-up', 's-2'), log.noticeSent('v1', 'email', 's-3')];
+    const events = [
+      publication,
+      adminEmail,
+      log.noticeSent('v1', 'pop-up', 's-1'),
+      log.noticeSent('v1', 'pop-up', 's-2'),
+      log.noticeSent('v1', 'email', 's-3'),
+    ];
     expect(events.map((e) => policyRegisterProjection.documentId(e))).toEqual(events.map(() => policyVersionKey(log.tenantId, 'v1')));
     const { _id, _position, ...document } = documentAfter(policyRegisterProjection, events)!;
     expect(document).toEqual({
@@ -45,7 +51,9 @@ describe('policy-register projection', () => {
       recordedAt: publication.recordedAt,
       eventId: publication.id,
       globalPosition: publication.globalPosition,
-      primaryAdminNotices: [{ channel: 'email', sentAt: '2026-04-02T00:00:00.000Z', recordedAt: adminEmail.recordedAt, eventId: adminEmail.id }],
+      primaryAdminNotices: [
+        { channel: 'email', sentAt: '2026-04-02T00:00:00.000Z', recordedAt: adminEmail.recordedAt, eventId: adminEmail.id },
+      ],
       primaryAdminNoticeCounts: { email: 1, 'pop-up': 0 },
       subjectNoticeCounts: { email: 1, 'pop-up': 2 },
     });

@@ -39,7 +39,12 @@ export class ProcessingRecordController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getProcessingRecord', summary: 'The record of processing of a tenant', description: 'Purposes, categories of subjects and data, recipients, cross-border transfers, erasure and grievance deadlines kept: generated from the recorded facts. JSON, or a sectioned CSV with `Accept: text/csv`.' })
+  @ApiOperation({
+    operationId: 'getProcessingRecord',
+    summary: 'The record of processing of a tenant',
+    description:
+      'Purposes, categories of subjects and data, recipients, cross-border transfers, erasure and grievance deadlines kept: generated from the recorded facts. JSON, or a sectioned CSV with `Accept: text/csv`.',
+  })
   @ApiRead(ProcessingRecordDto, { description: 'The record.', csv: true })
   async record(
     @Param() params: TenantParams,
@@ -48,17 +53,12 @@ export class ProcessingRecordController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     await Promise.all(SOURCES.map((name) => this.freshness.ensure(name, query.atLeast)));
-    const record = await buildProcessingRecord(
-      this.readStore,
-      params.tenantId,
-      this.clock.now(),
-      {
-        jurisdiction: this.config.jurisdiction,
-        erasureDays: this.config.erasureDays,
-        erasureSystems: this.config.erasureSystems,
-        grievanceDays: this.config.grievanceDays,
-      },
-    );
+    const record = await buildProcessingRecord(this.readStore, params.tenantId, this.clock.now(), {
+      jurisdiction: this.config.jurisdiction,
+      erasureDays: this.config.erasureDays,
+      erasureSystems: this.config.erasureSystems,
+      grievanceDays: this.config.grievanceDays,
+    });
     if (!acceptsCsv(accept)) return record;
     reply.header('content-type', CSV_TYPE);
     reply.header('content-disposition', `attachment; filename="processing-record-${params.tenantId}.csv"`);

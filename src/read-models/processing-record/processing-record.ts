@@ -16,7 +16,6 @@ export interface RecordSettings {
   readonly grievanceDays: number | undefined;
 }
 
-
 const SUBJECT_TYPES = ['authorised-user', 'end-user'] as const;
 
 /**
@@ -25,15 +24,9 @@ const SUBJECT_TYPES = ['authorised-user', 'end-user'] as const;
  * erasure deadlines kept). Every number is a count of recorded events or of subjects in a
  * state; nothing is typed in by hand, so the record cannot drift from what happened.
  */
-export const buildProcessingRecord = async (
-  store: ReadStore,
-  tenantId: string,
-  now: Date,
-  settings: RecordSettings,
-) => {
+export const buildProcessingRecord = async (store: ReadStore, tenantId: string, now: Date, settings: RecordSettings) => {
   // Subjects whose erasure completed are `erased` there, not `granted`: no longer processed.
-  const countGranted = (purpose: string) =>
-    store.count(consentGrantsProjection.collection.name, { tenantId, purpose, status: 'granted' });
+  const countGranted = (purpose: string) => store.count(consentGrantsProjection.collection.name, { tenantId, purpose, status: 'granted' });
   const statusCollection = subjectStatusProjection.collection.name;
   const [summary, subjectsTotal, subjectsByType, erasures, grievances, granted] = await Promise.all([
     store.get<TransferSummaryDocument>(transferSummaryProjection.collection.name, tenantId),

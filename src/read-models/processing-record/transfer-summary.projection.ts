@@ -59,8 +59,7 @@ export interface TransferSummaryDocument extends ReadDocument {
 type Body = DocumentBody<TransferSummaryDocument>;
 type Transfer = Extract<StoredSubjectEvent, { type: 'data-transferred' }>;
 
-const withValue = (list: readonly string[], value: string): string[] =>
-  list.includes(value) ? [...list] : [...list, value].sort();
+const withValue = (list: readonly string[], value: string): string[] => (list.includes(value) ? [...list] : [...list, value].sort());
 
 const withValues = (list: readonly string[], values: readonly string[]): string[] =>
   values.reduce<string[]>((acc, value) => withValue(acc, value), [...list]);
@@ -70,7 +69,12 @@ const withValues = (list: readonly string[], values: readonly string[]): string[
  * are deterministic. The list is kept sorted, so an entry is replaced where it is and a new one
  * inserted at its place: no re-sort per event (this runs for every transfer of a tenant).
  */
-const upsert = <T>(list: readonly T[], match: (item: T) => boolean, next: (current: T | undefined) => T, sortKey: (item: T) => string): T[] => {
+const upsert = <T>(
+  list: readonly T[],
+  match: (item: T) => boolean,
+  next: (current: T | undefined) => T,
+  sortKey: (item: T) => string,
+): T[] => {
   const index = list.findIndex(match);
   if (index >= 0) {
     const copy = [...list];
@@ -85,7 +89,13 @@ const upsert = <T>(list: readonly T[], match: (item: T) => boolean, next: (curre
 
 const tally = (list: readonly Tally[], keys: readonly string[]): Tally[] =>
   keys.reduce<Tally[]>(
-    (acc, key) => upsert(acc, (t) => t.key === key, (t) => ({ key, transfers: (t?.transfers ?? 0) + 1 }), (t) => t.key),
+    (acc, key) =>
+      upsert(
+        acc,
+        (t) => t.key === key,
+        (t) => ({ key, transfers: (t?.transfers ?? 0) + 1 }),
+        (t) => t.key,
+      ),
     [...list],
   );
 

@@ -14,9 +14,18 @@ describe('transfer-summary projection', () => {
     const asha = aSubjectStream({ tenantId, log });
     const ravi = aSubjectStream({ tenantId, log });
     const events = [
-      asha.dataTransferred({ recipient: AWS, country: 'SG', dataCategories: ['pii.name', 'pii.phone-number'], purpose: 'crm-access', legalBasis: 'consent' }, { occurredAt: '2026-02-01T00:00:00.000Z' }),
-      ravi.dataTransferred({ recipient: AWS, country: 'US', dataCategories: ['pii.name'], purpose: 'crm-access', legalBasis: 'contract' }, { occurredAt: '2026-01-01T00:00:00.000Z' }),
-      ravi.dataTransferred({ recipient: ACME, country: 'IN', dataCategories: ['npii.pages-viewed'], purpose: 'usage-analytics', legalBasis: 'legitimate-use' }, { occurredAt: '2026-03-01T00:00:00.000Z' }),
+      asha.dataTransferred(
+        { recipient: AWS, country: 'SG', dataCategories: ['pii.name', 'pii.phone-number'], purpose: 'crm-access', legalBasis: 'consent' },
+        { occurredAt: '2026-02-01T00:00:00.000Z' },
+      ),
+      ravi.dataTransferred(
+        { recipient: AWS, country: 'US', dataCategories: ['pii.name'], purpose: 'crm-access', legalBasis: 'contract' },
+        { occurredAt: '2026-01-01T00:00:00.000Z' },
+      ),
+      ravi.dataTransferred(
+        { recipient: ACME, country: 'IN', dataCategories: ['npii.pages-viewed'], purpose: 'usage-analytics', legalBasis: 'legitimate-use' },
+        { occurredAt: '2026-03-01T00:00:00.000Z' },
+      ),
     ];
 
     it('keeps one document per tenant with every transfer counted once', () => {

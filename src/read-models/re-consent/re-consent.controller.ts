@@ -47,7 +47,12 @@ export class ReConsentController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listReConsent', summary: 'Who must consent again', description: 'After a material policy change: the subjects with a purpose granted under an older version, with those purposes. JSON pages by subject, or CSV (one row per subject and purpose) with `Accept: text/csv`.' })
+  @ApiOperation({
+    operationId: 'listReConsent',
+    summary: 'Who must consent again',
+    description:
+      'After a material policy change: the subjects with a purpose granted under an older version, with those purposes. JSON pages by subject, or CSV (one row per subject and purpose) with `Accept: text/csv`.',
+  })
   @ApiRead(ReConsentDto, { description: 'A page of subjects (JSON) or all of them (CSV).', csv: true })
   async list(@Param() params: TenantParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     // The answer joins three read models; each must have caught up with `atLeast`.
@@ -82,7 +87,9 @@ export class ReConsentController {
     let cursor = from;
     for (;;) {
       const page = await findReConsentPage(this.readStore, tenantId, baseline, MAX_PAGE_SIZE, cursor);
-      yield page.items.flatMap((subject: ReConsentSubject) => subject.purposes.map((purpose) => ({ subjectId: subject.subjectId, ...purpose, baseline })));
+      yield page.items.flatMap((subject: ReConsentSubject) =>
+        subject.purposes.map((purpose) => ({ subjectId: subject.subjectId, ...purpose, baseline })),
+      );
       if (page.nextCursor === null) return;
       cursor = page.nextCursor;
     }

@@ -47,14 +47,16 @@ export const findPage = async <T extends ReadDocument>(store: ReadStore, collect
   const items = found.slice(0, query.limit);
   const last = items.at(-1);
   const nextCursor =
-    found.length > query.limit && last
-      ? encodeCursor([...query.orderBy.map((field) => (last[field] ?? null) as Scalar), last._id])
-      : null;
+    found.length > query.limit && last ? encodeCursor([...query.orderBy.map((field) => (last[field] ?? null) as Scalar), last._id]) : null;
   return { items, nextCursor };
 };
 
 /** Every page from the cursor on, for exports that must be complete (CSV). */
-export async function* allPages<T extends ReadDocument>(store: ReadStore, collection: string, query: Omit<PageQuery, 'limit'>): AsyncGenerator<T[]> {
+export async function* allPages<T extends ReadDocument>(
+  store: ReadStore,
+  collection: string,
+  query: Omit<PageQuery, 'limit'>,
+): AsyncGenerator<T[]> {
   let cursor = query.cursor;
   for (;;) {
     const page = await findPage<T>(store, collection, { ...query, cursor, limit: MAX_PAGE_SIZE });

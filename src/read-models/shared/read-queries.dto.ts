@@ -13,7 +13,12 @@ export class PagedQuery extends FreshnessQuery {
   @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, description: 'Page size (JSON only; CSV gives everything from the cursor on).' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    description: 'Page size (JSON only; CSV gives everything from the cursor on).',
+  })
   @IsOptional()
   @Transform(toWholeNumber)
   @Max(MAX_PAGE_SIZE)

@@ -9,8 +9,7 @@ export const grievanceEntry = (event: GrievanceLodged | GrievanceResolved) => {
   if (event.type === 'grievance-lodged') {
     return {
       description:
-        `Grievance about ${event.data.category} received via ${event.data.channel}; ` +
-        `to be redressed by ${event.data.dueAt}.`,
+        `Grievance about ${event.data.category} received via ${event.data.channel}; ` + `to be redressed by ${event.data.dueAt}.`,
       grievanceId: event.data.grievanceId,
       category: event.data.category,
       channel: event.data.channel,

@@ -59,8 +59,18 @@ export class SubjectHistoryController {
 
   /** Oldest first. JSON pages with a cursor, or the whole timeline as CSV. */
   @Get()
-  @ApiOperation({ operationId: 'getSubjectHistory', summary: 'A subject’s timeline', description: 'Every fact about the subject, oldest first, in words a regulator reads. JSON pages with a cursor, or with `Accept: text/csv` the whole timeline (from the cursor on) as CSV.' })
-  @ApiRead(SubjectHistoryDto, { description: 'A page of the timeline (JSON) or all of it (CSV).', csv: true, problems: [400, 404], problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' } })
+  @ApiOperation({
+    operationId: 'getSubjectHistory',
+    summary: 'A subject’s timeline',
+    description:
+      'Every fact about the subject, oldest first, in words a regulator reads. JSON pages with a cursor, or with `Accept: text/csv` the whole timeline (from the cursor on) as CSV.',
+  })
+  @ApiRead(SubjectHistoryDto, {
+    description: 'A page of the timeline (JSON) or all of it (CSV).',
+    csv: true,
+    problems: [400, 404],
+    problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' },
+  })
   async history(@Param() params: SubjectParams, @Query() query: PagedQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(subjectHistoryProjection.name, query.atLeast);
     const collection = subjectHistoryProjection.collection.name;
@@ -72,10 +82,16 @@ export class SubjectHistoryController {
     }
     if (acceptsCsv(accept)) {
       const pages = allPages<HistoryEntryDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });
-      return new StreamableFile(csvStream(COLUMNS, mapPages(pages, (items) => this.view(items))), {
-        type: CSV_TYPE,
-        disposition: `attachment; filename="history-${params.tenantId}-${params.subjectId}.csv"`,
-      });
+      return new StreamableFile(
+        csvStream(
+          COLUMNS,
+          mapPages(pages, (items) => this.view(items)),
+        ),
+        {
+          type: CSV_TYPE,
+          disposition: `attachment; filename="history-${params.tenantId}-${params.subjectId}.csv"`,
+        },
+      );
     }
     const page = await findPage<HistoryEntryDocument>(this.readStore, collection, {
       where,

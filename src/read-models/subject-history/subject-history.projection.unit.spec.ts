@@ -392,7 +392,11 @@ describe('subject-history projection', () => {
     it('records the erasure it ended, in plain words, with no personal value', () => {
       const subject = aSubjectStream();
       const deletionId = subject.deletionRequested().data.deletionId;
-      const shredded = subject.otherEvent('subject-data-shredded', { deletionId, shreddedAt: '2026-01-02T00:00:00.000Z', fields: personalFieldList() });
+      const shredded = subject.otherEvent('subject-data-shredded', {
+        deletionId,
+        shreddedAt: '2026-01-02T00:00:00.000Z',
+        fields: personalFieldList(),
+      });
 
       const entry = entryOf(shredded);
 

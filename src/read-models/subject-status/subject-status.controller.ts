@@ -11,11 +11,7 @@ import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js'
 import type { DocumentBody } from '../../projections/projection.js';
 import { ReadFreshness } from '../../projections/read-freshness.js';
 import { subjectKey } from '../../projections/subject-event.js';
-import {
-  evolveSubjectStatus,
-  subjectStatusProjection,
-  type SubjectStatusDocument,
-} from './subject-status.projection.js';
+import { evolveSubjectStatus, subjectStatusProjection, type SubjectStatusDocument } from './subject-status.projection.js';
 import { SubjectStatusQuery } from './subject-status.query.js';
 import { SubjectStatusDto } from './subject-status.response.js';
 import { subjectStatusView } from './subject-status.view.js';
@@ -32,8 +28,17 @@ export class SubjectStatusController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'getSubjectStatus', summary: 'A subject’s consent and erasure status', description: 'Per purpose: granted or withdrawn, under which policy version, since when. With `?asOf=` the status at that instant, computed from the subject’s events, with the ids of the events that prove it and their inclusion proofs.' })
-  @ApiRead(SubjectStatusDto, { description: 'The status.', problems: [400, 404], problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' } })
+  @ApiOperation({
+    operationId: 'getSubjectStatus',
+    summary: 'A subject’s consent and erasure status',
+    description:
+      'Per purpose: granted or withdrawn, under which policy version, since when. With `?asOf=` the status at that instant, computed from the subject’s events, with the ids of the events that prove it and their inclusion proofs.',
+  })
+  @ApiRead(SubjectStatusDto, {
+    description: 'The status.',
+    problems: [400, 404],
+    problemDescriptions: { 404: 'The ledger holds no facts about this subject for this tenant.' },
+  })
   async status(@Param() params: SubjectParams, @Query() query: SubjectStatusQuery) {
     await this.freshness.ensure(subjectStatusProjection.name, query.atLeast);
     if (query.asOf !== undefined) return this.statusAsOf(params, new Date(query.asOf));
@@ -58,10 +63,14 @@ export class SubjectStatusController {
     }
     const view = document
       ? subjectStatusView(document, asOf)
-      : { tenantId: params.tenantId, subjectId: params.subjectId, subjectType: null, purposes: {}, erasure: { state: 'none', deletionId: null, requestedAt: null, dueAt: null, completedAt: null, pendingSystems: [], eventIds: [] } };
-    const eventIds = [
-      ...new Set([...Object.values(view.purposes).map((p) => p.eventId), ...view.erasure.eventIds]),
-    ];
+      : {
+          tenantId: params.tenantId,
+          subjectId: params.subjectId,
+          subjectType: null,
+          purposes: {},
+          erasure: { state: 'none', deletionId: null, requestedAt: null, dueAt: null, completedAt: null, pendingSystems: [], eventIds: [] },
+        };
+    const eventIds = [...new Set([...Object.values(view.purposes).map((p) => p.eventId), ...view.erasure.eventIds])];
     // Each proving event with an inclusion proof against a signed head: checkable offline.
     return { ...view, asOf: asOf.toISOString(), eventIds, proof: await this.transparencyLog.proveEvents(eventIds) };
   }

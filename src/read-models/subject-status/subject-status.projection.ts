@@ -134,7 +134,13 @@ export const evolveSubjectStatus = (
 
 export const subjectStatusProjection: Projection<SubjectStatusDocument> = {
   name: 'subject-status',
-  collection: { name: 'subject_status', indexes: [['tenantId', 'subjectId'], ['tenantId', 'subjectType']] },
+  collection: {
+    name: 'subject_status',
+    indexes: [
+      ['tenantId', 'subjectId'],
+      ['tenantId', 'subjectType'],
+    ],
+  },
   // Grievances change no status field, but a subject known only by a grievance is still known.
   handles: SUBJECT_EVENT_TYPES,
   documentId: (event) => subjectKey(event.metadata.tenantId, event.metadata.subjectId),

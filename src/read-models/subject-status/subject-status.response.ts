@@ -43,7 +43,10 @@ export class ErasureStatusDto {
 }
 
 @ApiExtraModels(PurposeStatusDto)
-@ApiSchema({ name: 'SubjectStatus', description: 'A subject’s current status, or with `?asOf=` its status at that instant with the events that prove it.' })
+@ApiSchema({
+  name: 'SubjectStatus',
+  description: 'A subject’s current status, or with `?asOf=` its status at that instant with the events that prove it.',
+})
 export class SubjectStatusDto {
   @ApiText()
   tenantId!: string;
@@ -64,7 +67,11 @@ export class SubjectStatusDto {
   @ApiProperty({ type: () => ErasureStatusDto })
   erasure!: ErasureStatusDto;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Without `asOf`: the global position of the last event applied to this status.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Without `asOf`: the global position of the last event applied to this status.',
+  })
   position?: number;
 
   @ApiPropertyOptional({ type: 'string', format: 'date-time', description: 'With `asOf`: the instant, normalised to UTC.' })
@@ -73,6 +80,9 @@ export class SubjectStatusDto {
   @ApiPropertyOptional({ type: 'string', isArray: true, description: 'With `asOf`: the ids of the events that prove the status.' })
   eventIds?: string[];
 
-  @ApiPropertyOptional({ type: () => EventProofsDto, description: 'With `asOf`: inclusion proofs of those events against a signed tree head.' })
+  @ApiPropertyOptional({
+    type: () => EventProofsDto,
+    description: 'With `asOf`: inclusion proofs of those events against a signed tree head.',
+  })
   proof?: EventProofsDto;
 }

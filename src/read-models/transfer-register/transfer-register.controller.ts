@@ -44,7 +44,12 @@ export class TransferRegisterController {
   ) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listTransfers', summary: 'The transfer register of a tenant', description: 'Where personal data went: recipient, country, categories, purpose and legal basis, oldest first; filters combine. JSON pages, or CSV with `Accept: text/csv`.' })
+  @ApiOperation({
+    operationId: 'listTransfers',
+    summary: 'The transfer register of a tenant',
+    description:
+      'Where personal data went: recipient, country, categories, purpose and legal basis, oldest first; filters combine. JSON pages, or CSV with `Accept: text/csv`.',
+  })
   @ApiRead(TransferRegisterDto, { description: 'A page of transfers (JSON) or all of them (CSV).', csv: true })
   async transfers(@Param() params: TenantParams, @Query() query: TransferRegisterQuery, @Headers('accept') accept?: string) {
     await this.freshness.ensure(transferRegisterProjection.name, query.atLeast);
@@ -52,10 +57,16 @@ export class TransferRegisterController {
     const collection = transferRegisterProjection.collection.name;
     if (acceptsCsv(accept)) {
       const pages = allPages<TransferDocument>(this.readStore, collection, { where, orderBy: ORDER, cursor: query.cursor });
-      return new StreamableFile(csvStream(COLUMNS, mapPages(pages, (items) => this.view(items))), {
-        type: CSV_TYPE,
-        disposition: `attachment; filename="transfers-${params.tenantId}.csv"`,
-      });
+      return new StreamableFile(
+        csvStream(
+          COLUMNS,
+          mapPages(pages, (items) => this.view(items)),
+        ),
+        {
+          type: CSV_TYPE,
+          disposition: `attachment; filename="transfers-${params.tenantId}.csv"`,
+        },
+      );
     }
     const page = await findPage<TransferDocument>(this.readStore, collection, {
       where,

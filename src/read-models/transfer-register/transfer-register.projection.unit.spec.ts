@@ -46,11 +46,19 @@ describe('transfer-register projection', () => {
         globalPosition: transfer.globalPosition,
       };
       // Stored: every fact, the reference only sealed.
-      expect(document).toEqual({ ...facts, _id: transfer.id, _position: transfer.globalPosition, personal: [{ path: 'reference', value: expect.any(String) }] });
+      expect(document).toEqual({
+        ...facts,
+        _id: transfer.id,
+        _position: transfer.globalPosition,
+        personal: [{ path: 'reference', value: expect.any(String) }],
+      });
       expect(isSealed(document?.personal[0]?.value)).toBe(true);
       expect(JSON.stringify(document)).not.toContain('SCC-2026-03');
       // Answered: the reference opened while the subject's key exists, "[erased]" once it is gone.
-      expect(transferView(document!, keyRingOf([[subject.tenantId, subject.subjectId, key]]))).toEqual({ ...facts, reference: 'SCC-2026-03' });
+      expect(transferView(document!, keyRingOf([[subject.tenantId, subject.subjectId, key]]))).toEqual({
+        ...facts,
+        reference: 'SCC-2026-03',
+      });
       expect(transferView(document!, keyRingOf([]))).toEqual({ ...facts, reference: ERASED });
     });
 
@@ -77,7 +85,11 @@ describe('transfer-register projection', () => {
       ['consent-withdrawn', (subject) => subject.consentWithdrawn()],
       ['deletion-requested', (subject) => subject.deletionRequested()],
       ['deletion-completed', (subject) => subject.deletionCompleted({ deletionId: randomUUID(), system: 'crm' })],
-      ['subject-data-shredded', (subject) => subject.otherEvent('subject-data-shredded', { deletionId: randomUUID(), shreddedAt: '2026-01-01T00:00:00.000Z', fields: [] })],
+      [
+        'subject-data-shredded',
+        (subject) =>
+          subject.otherEvent('subject-data-shredded', { deletionId: randomUUID(), shreddedAt: '2026-01-01T00:00:00.000Z', fields: [] }),
+      ],
       ['something-else', (subject) => subject.otherEvent('something-else')],
     ];
 

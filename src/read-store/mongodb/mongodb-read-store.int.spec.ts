@@ -43,7 +43,8 @@ if (url) {
       await work();
       const sent: Record<string, number> = {};
       for (const { commandName, command } of commands) {
-        const statements = (command as Document)[commandName === 'insert' ? 'documents' : commandName === 'update' ? 'updates' : ''] as unknown[] | undefined;
+        const statements = (command as Document)[commandName === 'insert' ? 'documents' : commandName === 'update' ? 'updates' : ''] as
+          unknown[] | undefined;
         if (statements) sent[commandName] = (sent[commandName] ?? 0) + statements.length;
       }
       return sent;
@@ -52,13 +53,27 @@ if (url) {
     it('inserts new documents in one command, replaces only those stored at an older position, and sends nothing for a replayed batch', async () => {
       const store = new MongoReadStore(client.db(databaseOf(url)));
       const collection = `w_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      expect(await writesOf(() => store.putMany(collection, range(0, 130).map((i) => doc(i, 10))))).toEqual({ insert: 130 });
+      expect(
+        await writesOf(() =>
+          store.putMany(
+            collection,
+            range(0, 130).map((i) => doc(i, 10)),
+          ),
+        ),
+      ).toEqual({ insert: 130 });
       expect(commands.filter((c) => c.commandName === 'insert')).toHaveLength(1);
       // 0-39 move on, 40-129 are replayed at their stored position, 130-139 are new.
-      const mixed = [...range(0, 40).map((i) => doc(i, 11)), ...range(40, 130).map((i) => doc(i, 10)), ...range(130, 140).map((i) => doc(i, 11))];
+      const mixed = [
+        ...range(0, 40).map((i) => doc(i, 11)),
+        ...range(40, 130).map((i) => doc(i, 10)),
+        ...range(130, 140).map((i) => doc(i, 11)),
+      ];
       expect(await writesOf(() => store.putMany(collection, mixed))).toEqual({ insert: 10, update: 40 });
       expect(await writesOf(() => store.putMany(collection, mixed))).toEqual({});
-      const stored = await store.getMany<ReadDocument>(collection, mixed.map((d) => d._id));
+      const stored = await store.getMany<ReadDocument>(
+        collection,
+        mixed.map((d) => d._id),
+      );
       expect(mixed.map((d) => stored.get(d._id))).toEqual(mixed);
     });
 
@@ -67,7 +82,16 @@ if (url) {
       const other = new MongoReadStore(client.db(databaseOf(url)));
       const collection = `w_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
       // Both read "absent" before either inserts, so one of them collides and must fall back.
-      await Promise.all([one.putMany(collection, range(0, 60).map((i) => doc(i, 5))), other.putMany(collection, range(0, 60).map((i) => doc(i, i % 2 === 0 ? 7 : 3)))]);
+      await Promise.all([
+        one.putMany(
+          collection,
+          range(0, 60).map((i) => doc(i, 5)),
+        ),
+        other.putMany(
+          collection,
+          range(0, 60).map((i) => doc(i, i % 2 === 0 ? 7 : 3)),
+        ),
+      ]);
       const stored = await one.find<ReadDocument>(collection, {});
       expect(new Map(stored.map((d) => [d._id, d._position]))).toEqual(new Map(range(0, 60).map((i) => [`d${i}`, i % 2 === 0 ? 7 : 5])));
     });

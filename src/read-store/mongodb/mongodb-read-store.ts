@@ -103,11 +103,7 @@ export class MongoReadStore implements ReadStore {
     // batch of about 130 documents took 10-15 s, over a minute on a busier machine, during
     // which the projection looked stuck (found by test/crash/kill-during-burst.crash.spec.ts).
     const ids = documents.map((document) => document._id);
-    const stored = await this.guard(() =>
-      target
-        .find({ _id: { $in: [...new Set(ids)] } }, { projection: { _position: 1 } })
-        .toArray(),
-    );
+    const stored = await this.guard(() => target.find({ _id: { $in: [...new Set(ids)] } }, { projection: { _position: 1 } }).toArray());
     const positions = new Map(stored.map((document) => [document._id, document._position]));
     // Stored at or past their position already: the no-op, without asking the server again.
     const newer = documents.filter((document) => (positions.get(document._id) ?? -Infinity) < document._position);
@@ -186,11 +182,7 @@ export class MongoReadStore implements ReadStore {
     }
     await this.guard(async () => {
       try {
-        await this.checkpoints.updateOne(
-          { _id: projection, position: { $lt: position } },
-          { $set: { position } },
-          { upsert: true },
-        );
+        await this.checkpoints.updateOne({ _id: projection, position: { $lt: position } }, { $set: { position } }, { upsert: true });
       } catch (error) {
         // Stored at or past this position already: moving backwards is ignored.
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;

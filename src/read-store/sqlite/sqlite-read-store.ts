@@ -43,9 +43,7 @@ export class SqliteReadStore implements ReadStore {
 
   constructor(private readonly db: SqliteDatabase) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, expires_at INTEGER NOT NULL)',
-    );
+    db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
   }
 
   private statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
@@ -72,9 +70,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async get<T extends ReadDocument>(collection: string, id: string): Promise<T | null> {
-    const row = this.guard(() =>
-      this.statement<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`).get(id),
-    );
+    const row = this.guard(() => this.statement<[string], { doc: string }>(`SELECT doc FROM ${tableOf(collection)} WHERE id = ?`).get(id));
     return row ? (JSON.parse(row.doc) as T) : null;
   }
 
@@ -165,21 +161,17 @@ export class SqliteReadStore implements ReadStore {
 
   async resetCheckpoint(projection: string, position: number): Promise<void> {
     this.guard(() =>
-      this
-        .statement(
-          `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
+      this.statement(
+        `INSERT INTO checkpoints (projection, position) VALUES (?, ?)
            ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-        )
-        .run(projection, position),
+      ).run(projection, position),
     );
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<Lease | null> {
     const expiresAt = now + ttlMs;
     const acquire = this.db.transaction((): Lease | null => {
-      const stored = this
-        .statement<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?')
-        .get(name);
+      const stored = this.statement<[string], LeaseRow>('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name);
       if (stored === undefined) {
         this.statement('INSERT INTO leases (name, owner, token, expires_at) VALUES (?, ?, 1, ?)').run(name, owner, expiresAt);
         return { name, owner, token: 1, expiresAt };
