@@ -88,7 +88,7 @@ export const anchorsOf = (markdown: string): Set<string> => {
 export const pathsInCode = (span: string): string[] =>
   span
     .split(/\s+/)
-    .map((word) => word.replace(/^[(\[]+/, '').replace(/[),;:.\]]+$/, ''))
+    .map((word) => word.replace(/^[([]+/, '').replace(/[),;:.\]]+$/, ''))
     .filter((word) => REPO_PATH.test(word) || BARE_MARKDOWN.test(word));
 
 /** The relative links and the code-span paths of a markdown file, outside fenced blocks. */
@@ -97,7 +97,7 @@ export const referencesOf = (markdown: string): Reference[] => {
   for (const { line, text } of proseLines(markdown)) {
     const { spans, rest } = codeSpans(text);
     for (const span of spans) for (const target of pathsInCode(span)) refs.push({ line, target, kind: 'code-path' });
-    for (const m of rest.matchAll(/!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    for (const m of rest.matchAll(/!?\[(?:[^[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
       refs.push({ line, target: m[1]!, kind: 'link' });
     }
     const definition = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/.exec(rest);
