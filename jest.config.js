@@ -12,12 +12,19 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
 };
 
+/** Tiers with tests that run the compiled ledger as a child process (test/support/build-ledger.js). */
+const runsBuiltLedger = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+};
+
 /** @type {import('jest').Config} */
 export default {
   // A global option: Jest ignores it inside a project.
   testTimeout: 30_000,
   projects: TIERS.map((tier) => ({
     ...shared,
+    ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
     displayName: tier,
     testMatch: [`<rootDir>/src/**/*.${tier}.spec.ts`, `<rootDir>/test/**/*.${tier}.spec.ts`],
   })),
