@@ -1,6 +1,7 @@
 // One Jest project per test tier, chosen by the file suffix: `npm run test:unit` (and
 // test:int, test:e2e, test:crash) runs one, `npm test` runs them all.
 // test/spec-tiers.unit.spec.ts fails on a spec file that no tier picks up.
+import { availableParallelism } from 'node:os';
 
 export const TIERS = ['unit', 'int', 'e2e', 'crash'];
 
@@ -9,6 +10,8 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // tsconfig.json sets isolatedModules, so ts-jest transpiles each file alone without type
+  // checking (`npm run typecheck` covers src/, test/ and bench/).
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
 };
 
@@ -22,6 +25,11 @@ const runsBuiltLedger = {
 export default {
   // A global option: Jest ignores it inside a project.
   testTimeout: 30_000,
+  // Jest's default, cores - 1, is a single worker (no parallelism) on a 2-core CI machine. The
+  // crash tests' workers mostly wait for their child ledger, which does the work: one more
+  // worker than cores. More made timing-bound tests (a 2 s `atLeast` read) miss on a busy machine.
+  maxWorkers: availableParallelism() + 1,
+  testSequencer: '<rootDir>/test/support/slowest-first.sequencer.js',
   projects: TIERS.map((tier) => ({
     ...shared,
     ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
