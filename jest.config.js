@@ -23,8 +23,9 @@ const runsBuiltLedger = {
 
 /** @type {import('jest').Config} */
 export default {
-  // A global option: Jest ignores it inside a project.
-  testTimeout: 30_000,
+  // A global option: Jest ignores it inside a project. Files run side by side share the
+  // CPU, so a test takes longer than alone: 60 s, not 30 s, as a bound against hangs.
+  testTimeout: 60_000,
   // Jest's default, cores - 1, is a single worker (no parallelism) on a 2-core CI machine. The
   // crash tests' workers mostly wait for their child ledger, which does the work: one more
   // worker than cores. More made timing-bound tests (a 2 s `atLeast` read) miss on a busy machine.
