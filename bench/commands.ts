@@ -171,7 +171,7 @@ const results = {
     mix: MIX,
     cycle: CYCLE,
     ledgerLogLevel: ledger.logLevel,
-    durability: 'embedded SQLite, WAL, synchronous=FULL for events (src/platform/sqlite-file.ts)',
+    durability: 'embedded SQLite, WAL, synchronous=FULL for events (src/platform/sqlite/sqlite-file.ts)',
     loadGenerator: 'autocannon, same machine, pipelining 1, timeout 10 s',
   },
   ledger: ledgerRows,

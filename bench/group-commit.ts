@@ -6,7 +6,7 @@ import { createLedgerApp } from '../src/app.factory.js';
 import { parseConfig } from '../src/config/ledger-config.js';
 import { EVENT_STORE, type NewEvent } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../src/platform/sqlite/sqlite-file.js';
 
 /**
  * Group commit, measured by hand (small and quick; the full command benchmark is separate):

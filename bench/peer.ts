@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { EventStore, NewEvent } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../src/platform/sqlite/sqlite-file.js';
 import { envNumber, machine } from './support/load.js';
 
 /**

@@ -6,7 +6,7 @@ import { consistencyProof, inclusionProof, leafHash, MerkleAccumulator, rootHash
 import { merkleLeavesProjection } from '../src/evidence/merkle-leaves.projection.js';
 import { loadSigningKey } from '../src/evidence/signing-key.js';
 import { TransparencyLog } from '../src/evidence/transparency-log.js';
-import { openSqliteFile } from '../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../src/platform/sqlite/sqlite-file.js';
 import { SqliteReadStore } from '../src/read-store/sqlite/sqlite-read-store.js';
 
 /**

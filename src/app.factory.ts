@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule, appLogSettings, type AppOptions } from './app.module.js';
 import { registerHttpSecurity } from './access/http-security.js';
+import { isPublicRoute } from './access/route-access.js';
 import { MAX_HEADER_BYTES, problemClientErrorHandler } from './http/client-errors.js';
 import { setupOpenApi } from './http/openapi/openapi.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -49,6 +50,6 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(problems);
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, isPublicRoute);
   return app;
 };

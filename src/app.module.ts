@@ -10,6 +10,8 @@ import { EvidenceModule } from './evidence/evidence.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { OpsDashboardModule } from './ops-dashboard/ops-dashboard.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { PROJECTIONS } from './app.projections.js';
 import { logSettingsOf, type LogSettings } from './observability/logging/request-log.options.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
@@ -30,7 +32,12 @@ export interface AppOptions {
 export const appLogSettings = (options: AppOptions): LogSettings =>
   logSettingsOf({ level: options.config.logLevel, logger: options.logger, logStream: options.logStream });
 
-/** Configuration, clock and id generator: provided once, injected everywhere. */
+/**
+ * Configuration, clock and id generator: provided once, injected everywhere. The one global
+ * module, on purpose: these are the app's ambient values (nearly every module reads one), they
+ * come from AppOptions per app (tests bring their own clock and ids), and they depend on
+ * nothing. Every other module imports what it uses.
+ */
 @Global()
 @Module({})
 class PlatformModule {
@@ -50,9 +57,13 @@ class PlatformModule {
 @Module({})
 export class AppModule {
   static register(options: AppOptions): DynamicModule {
+    // Built once per app and handed to every module that needs them: Nest shares a dynamic
+    // module by object identity, so there is one projection runner and one transparency log.
+    const projections = ProjectionsModule.forRoot(PROJECTIONS);
+    const evidence = EvidenceModule.register(projections);
     return {
       module: AppModule,
-      imports: [PlatformModule.register(options), CqrsModule.forRoot(), AccessModule.register(options.config), PrivacyModule, CommandsModule, ReadModelsModule, SubjectExportModule, EvidenceModule, AuditModule, OpsDashboardModule, ObservabilityModule.register(appLogSettings(options))],
+      imports: [PlatformModule.register(options), CqrsModule.forRoot(), AccessModule.register(options.config), PrivacyModule, CommandsModule, ReadModelsModule.register(projections, evidence), SubjectExportModule, evidence, AuditModule.register(projections, evidence), OpsDashboardModule, ObservabilityModule.register(appLogSettings(options), projections)],
     };
   }
 }

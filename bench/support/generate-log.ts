@@ -3,14 +3,15 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { policyStreamId, subjectStreamId } from '../../src/domain/stream-id.js';
-import { personalFieldList, storedPersonalValues, withValueAt } from '../../src/privacy/personal-fields.js';
+import { personalFieldList } from '../../src/domain/subject/subject.personal-fields.js';
+import { storedPersonalValues, withValueAt } from '../../src/privacy/personal-fields.js';
 import type { NewEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { GENESIS_HASH, chainEvents } from '../../src/evidence/event-hash.js';
 import { fieldAad, newDataKey, sealValue } from '../../src/privacy/field-cipher.js';
 import { masterKeyFrom, wrapDataKey } from '../../src/privacy/master-key.js';
-import { SqliteSubjectKeyStore } from '../../src/privacy/sqlite-subject-key-store.js';
-import { openSqliteFile } from '../../src/platform/sqlite-file.js';
+import { SqliteSubjectKeyStore } from '../../src/key-store/sqlite/sqlite-subject-key-store.js';
+import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 
 /**
  * A benchmark log: `events` events over `subjects` data subjects in 20 tenants, in a data
@@ -274,7 +275,7 @@ const script = (s: number, share: number): Command[] => {
   return commands;
 };
 
-/** The envelope `toNewEvents` puts around decided facts (src/commands/shared/event-envelopes.ts). */
+/** The envelope `toNewEvents` puts around decided facts (src/commands/write-path/event-envelopes.ts). */
 const envelope = (
   type: string,
   occurredAt: string,

@@ -1,6 +1,7 @@
 import { TENANT_ID_PATTERN } from '../domain/catalogue.js';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
-import { covers, type Principal } from './api-keys.js';
+import { covers } from './api-keys.js';
+import type { Principal } from '../config/api-key-list.js';
 import { isPublicRoute, routeAccess, type RouteAccess } from './route-access.js';
 
 /** What the guard knows of a request once Fastify has routed it. */

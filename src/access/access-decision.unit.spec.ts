@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideAccess, type RoutedRequest } from './access-decision.js';
-import type { Principal } from './api-keys.js';
+import type { Principal } from '../config/api-key-list.js';
 import { ROUTE_ACCESS } from './route-access.js';
 
 const service: Principal = { name: 'signup', role: 'service', tenants: ['acme'] };

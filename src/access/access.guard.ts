@@ -1,7 +1,8 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { decideAccess } from './access-decision.js';
-import { ApiKeyRegistry, type Principal } from './api-keys.js';
+import { ApiKeyRegistry } from './api-keys.js';
+import type { Principal } from '../config/api-key-list.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

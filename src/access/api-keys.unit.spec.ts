@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiKeyRegistry, bearerToken, covers, InvalidApiKeys, parseApiKeys, sha256, type ApiKey } from './api-keys.js';
+import { ApiKeyRegistry, bearerToken, covers } from './api-keys.js';
+import { InvalidApiKeys, parseApiKeys, sha256, type ApiKey } from '../config/api-key-list.js';
 
 const SECRET = 'svc-secret-0123456789';
 const entry = (overrides: Record<string, unknown> = {}) => ({ name: 'signup-service', role: 'service', tenants: ['acme'], key: SECRET, ...overrides });

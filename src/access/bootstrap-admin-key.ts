@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/ledger-config.js';
-import { InvalidApiKeys, parseApiKeys, sha256, type ApiKey } from './api-keys.js';
+import { InvalidApiKeys, parseApiKeys, sha256, type ApiKey } from '../config/api-key-list.js';
 
 export const STORED_KEYS_FILE = 'api-keys.json';
 export const BOOTSTRAP_KEY_NAME = 'bootstrap-admin';

@@ -1,4 +1,4 @@
-import type { Role } from './api-keys.js';
+import type { Role } from '../config/api-key-list.js';
 
 /**
  * Where a route's tenant comes from, and so what the access guard checks:

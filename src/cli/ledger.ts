@@ -3,8 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, parseConfig } from '../config/ledger-config.js';
 import { existingSigningKey } from '../evidence/stored-evidence.js';
 import { verifyLedger } from '../evidence/verify-ledger.js';
-import { PROJECTIONS, projectionNamed } from '../read-models/projections.js';
-import { rebuildProjections } from '../read-models/runner/rebuild.js';
+import { PROJECTIONS, projectionNamed } from '../app.projections.js';
+import { rebuildProjections } from '../projections/runner/rebuild.js';
 import { openEventStore, openReadStore } from '../stores/open-stores.js';
 
 /**

@@ -1,26 +1,32 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MetricsModule } from '../observability/metrics/metrics.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ConfirmErasureController } from './confirm-erasure/confirm-erasure.controller.js';
+import { ConfirmErasureHandler } from './confirm-erasure/confirm-erasure.handler.js';
 import { GiveConsentController } from './give-consent/give-consent.controller.js';
+import { GiveConsentHandler } from './give-consent/give-consent.handler.js';
 import { LodgeGrievanceController } from './lodge-grievance/lodge-grievance.controller.js';
-import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
-import { RequestErasureController } from './request-erasure/request-erasure.controller.js';
-import { ResolveGrievanceController } from './resolve-grievance/resolve-grievance.controller.js';
-import { PolicyCommandExecutor } from './policy/policy-command-executor.js';
-import { PolicyCommandDispatcher } from './policy/policy-command.dispatcher.js';
-import { PolicyCommandHandler } from './policy/policy-command.handler.js';
+import { LodgeGrievanceHandler } from './lodge-grievance/lodge-grievance.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
+import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js';
+import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
+import { RecordTransferHandler } from './record-transfer/record-transfer.handler.js';
+import { CommandRequestFactory } from './request-context/command-request.factory.js';
+import { RequestErasureController } from './request-erasure/request-erasure.controller.js';
+import { RequestErasureHandler } from './request-erasure/request-erasure.handler.js';
+import { ResolveGrievanceController } from './resolve-grievance/resolve-grievance.controller.js';
+import { ResolveGrievanceHandler } from './resolve-grievance/resolve-grievance.handler.js';
 import { SendPolicyNoticeController } from './send-policy-notice/send-policy-notice.controller.js';
-import { CommandRequestFactory } from './shared/command-request.factory.js';
-import { SubjectCommandDispatcher } from './shared/subject-command.dispatcher.js';
-import { SubjectCommandExecutor } from './shared/subject-command-executor.js';
-import { SubjectCommandHandler } from './shared/subject-command.handler.js';
-import { StreamCommandExecutor } from './shared/stream-command-executor.js';
+import { SendPolicyNoticeHandler } from './send-policy-notice/send-policy-notice.handler.js';
+import { SubjectWritePath } from './subject-write-path/subject-write-path.js';
 import { WithdrawConsentController } from './withdraw-consent/withdraw-consent.controller.js';
+import { WithdrawConsentHandler } from './withdraw-consent/withdraw-consent.handler.js';
+import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
 
 @Module({
-  imports: [CqrsModule, StoresModule],
+  imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
   controllers: [
     GiveConsentController,
     WithdrawConsentController,
@@ -33,14 +39,19 @@ import { WithdrawConsentController } from './withdraw-consent/withdraw-consent.c
     SendPolicyNoticeController,
   ],
   providers: [
+    // Shared by every command: one idempotency lock, one write path.
     StreamCommandExecutor,
-    SubjectCommandExecutor,
-    SubjectCommandHandler,
+    SubjectWritePath,
     CommandRequestFactory,
-    SubjectCommandDispatcher,
-    PolicyCommandExecutor,
-    PolicyCommandHandler,
-    PolicyCommandDispatcher,
+    GiveConsentHandler,
+    WithdrawConsentHandler,
+    RecordTransferHandler,
+    RequestErasureHandler,
+    ConfirmErasureHandler,
+    LodgeGrievanceHandler,
+    ResolveGrievanceHandler,
+    PublishPolicyHandler,
+    SendPolicyNoticeHandler,
   ],
 })
 export class CommandsModule {}

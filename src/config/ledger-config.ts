@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isISO31661Alpha2 } from 'class-validator';
-import { InvalidApiKeys, parseApiKeys, type ApiKey } from '../access/api-keys.js';
+import { InvalidApiKeys, parseApiKeys, type ApiKey } from './api-key-list.js';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
 import { CRASH_POINTS, type CrashPoint } from '../platform/crash-point.js';
 

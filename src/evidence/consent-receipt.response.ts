@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiCount, ApiFlag, ApiOptionalText, ApiText, ApiTextList } from '../http/openapi/properties.js';
+import { ApiFlag, ApiOptionalText, ApiText, ApiTextList } from '../http/openapi/properties.js';
 
 class ReceiptPurposeDto {
   @ApiText()

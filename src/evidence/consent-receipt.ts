@@ -1,7 +1,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import type { PurposeId } from '../domain/catalogue.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
-import { asSubjectEvent } from '../read-models/shared/subject-event.js';
+import { asSubjectEvent } from '../projections/subject-event.js';
 
 /**
  * Kantara Consent Receipt v1.1 purpose categories (Appendix A of the specification) of each

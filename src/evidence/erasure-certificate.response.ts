@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ApiFlag, ApiInstant, ApiNullableText, ApiText, ApiTextList } from '../http/openapi/properties.js';
-import { EventProofsDto } from './audit-proofs.response.js';
+import { EventProofsDto } from './proofs.response.js';
 
 class ConfirmedSystemDto {
   @ApiText()

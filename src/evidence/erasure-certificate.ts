@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../event-store/event-store.port.js';
-import { asSubjectEvent } from '../read-models/shared/subject-event.js';
+import { asSubjectEvent } from '../projections/subject-event.js';
 
 export interface ErasureCertificate {
   readonly tenantId: string;

@@ -11,7 +11,7 @@ import type { EventMetadata, NewEvent } from '../event-store/event-store.port.js
  * predecessor). `globalPosition` is not covered: it is assigned by the store at commit and
  * differs between adapters; global order is the Merkle tree's job.
  *
- * Computed by the write path (SubjectCommandExecutor) before the store is called, so both
+ * Computed by the write path (StreamCommandExecutor) before the store is called, so both
  * event stores hold the same hashes for the same events.
  */
 

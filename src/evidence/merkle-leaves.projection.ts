@@ -1,5 +1,5 @@
 import type { ReadDocument } from '../read-store/read-store.port.js';
-import type { Projection } from '../read-models/projection.js';
+import type { Projection } from '../projections/projection.js';
 import { eventHash } from './event-hash.js';
 import { leafHash } from './merkle.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import type { ReadDocument, ReadStore } from '../read-store/read-store.port.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
-import type { SignedTreeHead } from './transparency-log.js';
+import type { SignedTreeHead } from './tree-head.js';
 
 export const TREE_HEADS_COLLECTION = 'tree_heads';
 

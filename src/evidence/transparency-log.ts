@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { TenantScope } from '../access/api-keys.js';
+import type { TenantScope } from '../config/api-key-list.js';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { READ_STORE, type ReadStore, type ReadDocument } from '../read-store/read-store.port.js';
@@ -7,17 +7,7 @@ import { consistencyProof, inclusionProof, rootHash } from './merkle.js';
 import { merkleLeavesProjection, type MerkleLeafDocument } from './merkle-leaves.projection.js';
 import { SIGNING_KEY, signCanonical, type SigningKey } from './signing-key.js';
 import { TREE_HEADS_COLLECTION } from './stored-evidence.js';
-
-export interface TreeHead {
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly timestamp: string;
-}
-
-export interface SignedTreeHead extends TreeHead {
-  /** Base64 Ed25519 signature over the RFC 8785 canonical JSON of {treeSize, rootHash, timestamp}. */
-  readonly signature: string;
-}
+import type { SignedTreeHead, TreeHead } from './tree-head.js';
 
 interface StoredTreeHead extends ReadDocument, SignedTreeHead {}
 

@@ -7,7 +7,7 @@ import { buildLedger } from '../../test/support/build-ledger.js';
 import { newDataDir, removeDataDir, startLedger } from '../../test/support/ledger-app.js';
 import { consentBody, newSubject, subjectPath, transferBody } from '../../test/support/requests.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../platform/sqlite-file.js';
+import { openSqliteFile } from '../platform/sqlite/sqlite-file.js';
 import { GENESIS_HASH, chainEvents, eventHash } from './event-hash.js';
 import { leafHash, rootHash } from './merkle.js';
 import { describeFailure, verifyLog, type VerifyResult } from './verify-log.js';

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { EMPTY_TREE_HASH } from './merkle.js';
 import { verifyCanonical } from './signing-key.js';
-import type { SignedTreeHead } from './transparency-log.js';
+import type { SignedTreeHead } from './tree-head.js';
 
 export type TreeHeadProblem = 'bad signature' | 'root mismatch' | 'beyond the log';
 

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS, LedgerError, type ErrorCode, type FieldError } from '../domain/ledger-error.js';
-import { StoreUnavailableError } from '../event-store/event-store.port.js';
+import { StoreUnavailableError } from '../platform/store-errors.js';
 
 interface Problem {
   type: string;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idempotencyStoreContract } from '../../test/contract/idempotency-store.contract.js';
-import { openSqliteFile } from '../platform/sqlite-file.js';
-import { openMongoIdempotencyStore } from './mongodb-idempotency-store.js';
-import { SqliteIdempotencyStore } from './sqlite-idempotency-store.js';
+import { openSqliteFile } from '../platform/sqlite/sqlite-file.js';
+import { openMongoIdempotencyStore } from './mongodb/mongodb-idempotency-store.js';
+import { SqliteIdempotencyStore } from './sqlite/sqlite-idempotency-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-idempotency-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,23 +1,22 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { ReadModelsModule } from '../read-models/read-models.module.js';
 import { StoresModule } from '../stores/stores.module.js';
+import { HealthController } from './health/health.controller.js';
 import { HealthProbesController } from './health/health-probes.controller.js';
 import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { claimProcessLogger, requestLogParams, type LogSettings } from './logging/request-log.options.js';
-import { LedgerMetrics } from './metrics/ledger-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { ReadModelGauges } from './metrics/read-model-gauges.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /**
- * Metrics, health probes and structured logs (docs/operations.md). Global so that the write
- * path can count commands and events into this app's LedgerMetrics without importing it.
+ * Metrics, health routes and structured logs (docs/operations.md). The write path and the read
+ * models' gauges count into the same LedgerMetrics by importing MetricsModule. `projections`:
+ * the app's ProjectionsModule (the health routes read the runner).
  */
-@Global()
 @Module({})
 export class ObservabilityModule {
-  static register(logs: LogSettings): DynamicModule {
+  static register(logs: LogSettings, projections: DynamicModule): DynamicModule {
     claimProcessLogger(logs);
     return {
       module: ObservabilityModule,
@@ -26,11 +25,11 @@ export class ObservabilityModule {
         // Readiness logs its changes itself; terminus' own logger prints around the app's logger.
         TerminusModule.forRoot({ logger: false }),
         StoresModule,
-        ReadModelsModule,
+        MetricsModule,
+        projections,
       ],
-      controllers: [MetricsController, HealthProbesController],
-      providers: [LedgerMetrics, ReadModelGauges, ReadinessIndicators],
-      exports: [LedgerMetrics],
+      controllers: [MetricsController, HealthProbesController, HealthController],
+      providers: [ReadinessIndicators],
     };
   }
 }

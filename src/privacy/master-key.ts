@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, decodeMasterKey } from '../config/ledger-config.js';
 import { decrypt, encrypt } from './field-cipher.js';
-import { subjectKeyId } from './subject-key-store.port.js';
+import { subjectKeyId } from '../key-store/subject-key-store.port.js';
 
 /**
  * The master key wraps every subject's data key (AES-256-GCM, docs/privacy.md). It never

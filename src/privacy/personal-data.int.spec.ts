@@ -8,8 +8,8 @@ import type { NewEvent, StoredEvent } from '../event-store/event-store.port.js';
 import { ERASED, SEALED_PREFIX, UNREADABLE, isSealed } from './field-cipher.js';
 import { masterKeyFrom, type MasterKey } from './master-key.js';
 import { PersonalData, UnwrapMemo, sealedValuesOf } from './personal-data.js';
-import { openSqliteSubjectKeyStore } from './sqlite-subject-key-store.js';
-import { subjectKeyId, type SubjectKeyStore } from './subject-key-store.port.js';
+import { openSqliteSubjectKeyStore } from '../key-store/sqlite/sqlite-subject-key-store.js';
+import { subjectKeyId, type SubjectKeyStore } from '../key-store/subject-key-store.port.js';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') };
 

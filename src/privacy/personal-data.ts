@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../platform/clock.js';
 import { ERASED, UNREADABLE, fieldAad, isSealed, newDataKey, openValue, sealValue } from './field-cipher.js';
 import { MASTER_KEY, unwrapDataKey, wrapDataKey, type MasterKey } from './master-key.js';
 import { storedPersonalValues, withValueAt, type StoredPersonalValue } from './personal-fields.js';
-import { SUBJECT_KEY_STORE, subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from './subject-key-store.port.js';
+import { SUBJECT_KEY_STORE, subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from '../key-store/subject-key-store.port.js';
 
 export interface SubjectRef {
   readonly tenantId: string;

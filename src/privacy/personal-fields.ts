@@ -1,36 +1,9 @@
-/**
- * Which values inside events are personal data, as dotted JSON paths into an event's `data`
- * per event type. Only these are encrypted (crypto-shredding, docs/privacy.md): ids,
- * purposes, times, recipients and legal bases stay clear so that every read model and rule
- * still works after a subject's key is destroyed. Pure: no I/O, no crypto.
- */
-
-/** A path segment: a plain JSON key (no dots, so a dotted path is unambiguous). */
-const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import { personalPaths } from '../domain/subject/subject.personal-fields.js';
 
 /**
- * The personal paths of each event type. A new event type with free text or contact data
- * adds its line here; every writer seals and every reader opens from this one table.
+ * Reading and replacing the personal values of an event, at the paths the domain declares
+ * personal (domain/subject/subject.personal-fields.ts). Pure: no I/O, no crypto.
  */
-const PERSONAL_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['consent-given', ['evidence.ipAddress', 'evidence.userAgent', 'evidence.contact']],
-  ['consent-withdrawn', ['reason']],
-  ['deletion-requested', ['reason']],
-  ['deletion-completed', ['evidence']],
-  ['data-transferred', ['reference']],
-  ['grievance-lodged', ['description']],
-]);
-
-for (const path of [...PERSONAL_FIELDS.values()].flat()) {
-  if (!path.split('.').every((segment) => SEGMENT.test(segment))) throw new Error(`invalid personal field path: ${path}`);
-}
-
-/** The personal paths of an event type (none for a type that holds no personal data). */
-export const personalPaths = (type: string): readonly string[] => PERSONAL_FIELDS.get(type) ?? [];
-
-/** Every declared personal field as `type/path`, e.g. `consent-given/evidence.contact`. */
-export const personalFieldList = (): string[] =>
-  [...PERSONAL_FIELDS].flatMap(([type, paths]) => paths.map((path) => `${type}/${path}`));
 
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { subjectStreamId } from '../domain/stream-id.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { PersonalData } from './personal-data.js';
-import { SUBJECT_KEY_STORE, type SubjectKeyStore } from './subject-key-store.port.js';
 
 /**
- * Start and stop of crypto-shredding: the master-key check before anything is served, the
- * sweep of keys whose destruction a crash interrupted, and closing the key store last.
+ * Start of crypto-shredding: the master-key check before anything is served and the sweep of
+ * keys whose destruction a crash interrupted (the stores module closes the key store, last).
  *
  * Why a start-up sweep and not a `key-shredder` projection: projections are pure data whose
  * effects the runner owns (read-model documents and checkpoints), and `ledger rebuild`
@@ -17,12 +16,11 @@ import { SUBJECT_KEY_STORE, type SubjectKeyStore } from './subject-key-store.por
  * shredding was interrupted, and it reads the log, so replaying it is harmless.
  */
 @Injectable()
-export class PrivacyLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class PrivacyLifecycle implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('PersonalData');
 
   constructor(
     private readonly personalData: PersonalData,
-    @Inject(SUBJECT_KEY_STORE) private readonly keys: SubjectKeyStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
@@ -40,9 +38,5 @@ export class PrivacyLifecycle implements OnModuleInit, OnApplicationBootstrap, O
       // The marks stay: the next start tries again. Serving must not wait for a store outage.
       this.logger.error(`could not finish interrupted shreddings: ${(error as Error).message}`);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.keys.close();
   }
 }

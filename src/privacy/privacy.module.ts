@@ -1,11 +1,9 @@
-import { Global, Logger, Module, type Provider } from '@nestjs/common';
+import { Logger, Module, type Provider } from '@nestjs/common';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
 import { StoresModule } from '../stores/stores.module.js';
-import { openSubjectKeyStore } from '../stores/open-stores.js';
 import { loadMasterKey, MASTER_KEY, type MasterKey } from './master-key.js';
 import { PersonalData } from './personal-data.js';
 import { PrivacyLifecycle } from './privacy-lifecycle.js';
-import { SUBJECT_KEY_STORE } from './subject-key-store.port.js';
 
 const masterKeyProvider: Provider = {
   provide: MASTER_KEY,
@@ -26,12 +24,10 @@ const masterKeyProvider: Provider = {
 };
 
 /** Crypto-shredding of personal data, for the write path and every read that shows personal values. */
-@Global()
 @Module({
   imports: [StoresModule],
   providers: [
     masterKeyProvider,
-    { provide: SUBJECT_KEY_STORE, inject: [LEDGER_CONFIG], useFactory: openSubjectKeyStore },
     PersonalData,
     PrivacyLifecycle,
   ],

@@ -4,12 +4,12 @@ import { openEventStoreDb } from '../event-store/eventstoredb/eventstoredb-event
 import type { EventStore } from '../event-store/event-store.port.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.port.js';
-import { openMongoIdempotencyStore } from '../idempotency/mongodb-idempotency-store.js';
-import { SqliteIdempotencyStore } from '../idempotency/sqlite-idempotency-store.js';
-import { openSqliteFile } from '../platform/sqlite-file.js';
-import { openMongoSubjectKeyStore } from '../privacy/mongodb-subject-key-store.js';
-import { openSqliteSubjectKeyStore } from '../privacy/sqlite-subject-key-store.js';
-import type { SubjectKeyStore } from '../privacy/subject-key-store.port.js';
+import { openMongoIdempotencyStore } from '../idempotency/mongodb/mongodb-idempotency-store.js';
+import { SqliteIdempotencyStore } from '../idempotency/sqlite/sqlite-idempotency-store.js';
+import { openSqliteFile } from '../platform/sqlite/sqlite-file.js';
+import { openMongoSubjectKeyStore } from '../key-store/mongodb/mongodb-subject-key-store.js';
+import { openSqliteSubjectKeyStore } from '../key-store/sqlite/sqlite-subject-key-store.js';
+import type { SubjectKeyStore } from '../key-store/subject-key-store.port.js';
 import { openMongoReadStore } from '../read-store/mongodb/mongodb-read-store.js';
 import type { ReadStore } from '../read-store/read-store.port.js';
 import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';

@@ -2,8 +2,9 @@ import { Inject, Module, type OnApplicationShutdown, type Provider } from '@nest
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
+import { SUBJECT_KEY_STORE, type SubjectKeyStore } from '../key-store/subject-key-store.port.js';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port.js';
-import { openEventStore, openIdempotencyStore, openReadStore } from './open-stores.js';
+import { openEventStore, openIdempotencyStore, openReadStore, openSubjectKeyStore } from './open-stores.js';
 
 const storeProvider = (token: symbol, open: (config: LedgerConfig) => Promise<unknown>): Provider => ({
   provide: token,
@@ -17,10 +18,11 @@ class StoresLifecycle implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
     @Inject(READ_STORE) private readonly readModels: ReadStore,
+    @Inject(SUBJECT_KEY_STORE) private readonly keys: SubjectKeyStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.events.close(), this.idempotency.close(), this.readModels.close()]);
+    await Promise.all([this.events.close(), this.idempotency.close(), this.readModels.close(), this.keys.close()]);
   }
 }
 
@@ -29,8 +31,9 @@ class StoresLifecycle implements OnApplicationShutdown {
     storeProvider(EVENT_STORE, openEventStore),
     storeProvider(IDEMPOTENCY_STORE, openIdempotencyStore),
     storeProvider(READ_STORE, openReadStore),
+    storeProvider(SUBJECT_KEY_STORE, openSubjectKeyStore),
     StoresLifecycle,
   ],
-  exports: [EVENT_STORE, IDEMPOTENCY_STORE, READ_STORE],
+  exports: [EVENT_STORE, IDEMPOTENCY_STORE, READ_STORE, SUBJECT_KEY_STORE],
 })
 export class StoresModule {}

@@ -7,7 +7,7 @@ import { ApiRead } from '../http/openapi/api-responses.js';
 import { SubjectParams } from '../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../platform/clock.js';
 import { PersonalData } from '../privacy/personal-data.js';
-import { acceptsCsv, CSV_TYPE } from '../read-models/shared/accepts-csv.js';
+import { acceptsCsv, CSV_TYPE } from '../http/accepts-csv.js';
 import { buildSubjectExport } from './subject-export.js';
 import { subjectExportCsv } from './subject-export.csv.js';
 import { SubjectExportDto } from './subject-export.response.js';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { SubjectExportController } from './subject-export.controller.js';
 
-@Module({ imports: [StoresModule], controllers: [SubjectExportController] })
+@Module({ imports: [StoresModule, PrivacyModule], controllers: [SubjectExportController] })
 export class SubjectExportModule {}

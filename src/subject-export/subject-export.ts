@@ -1,8 +1,8 @@
 import type { StoredEvent } from '../event-store/event-store.port.js';
-import { asSubjectEvent } from '../read-models/shared/subject-event.js';
+import { asSubjectEvent } from '../projections/subject-event.js';
 import { evolveSubjectStatus, type SubjectStatusDocument } from '../read-models/subject-status/subject-status.projection.js';
 import { subjectStatusView } from '../read-models/subject-status/subject-status.view.js';
-import type { DocumentBody } from '../read-models/projection.js';
+import type { DocumentBody } from '../projections/projection.js';
 import { grievanceExportView, lodgedGrievance, resolveExported, type GrievanceExportEntry } from './grievance-export.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from '../../src/privacy/subject-key-store.port.js';
+import { subjectKeyId, type SubjectKeyRecord, type SubjectKeyStore } from '../../src/key-store/subject-key-store.port.js';
 
 /** The subject-key-store port's contract, run once per adapter. */
 export const subjectKeyStoreContract = (adapterName: string, openStore: () => Promise<SubjectKeyStore>): void => {

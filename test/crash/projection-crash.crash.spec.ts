@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { PROJECTIONS } from '../../src/read-models/projections.js';
+import { PROJECTIONS } from '../../src/app.projections.js';
 import { mongoFor, newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { LedgerExitedError, spawnLedger, type LedgerProcess } from '../support/ledger-process.js';
 import { caughtUpProcess, checkAnswersAgainstLog, expectReadModelsEqualRebuild, withStores, sendChains, type SentCommand } from '../support/crash-checks.js';

@@ -5,7 +5,7 @@ import type { EventStore, StoredEvent } from '../../src/event-store/event-store.
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { GENESIS_HASH, eventHash } from '../../src/evidence/event-hash.js';
 import { verifyLog } from '../../src/evidence/verify-log.js';
-import { openSqliteFile } from '../../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 import { EsdbProtocolTestServer } from '../esdb/esdb-protocol-test-server.js';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { storedFormOf } from '../support/sealed-events.js';

@@ -6,7 +6,7 @@ import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import { subjectStreamId } from '../../src/domain/stream-id.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { openSqliteFile } from '../../src/platform/sqlite-file.js';
+import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 import { READ_STORE, type ReadStore } from '../../src/read-store/read-store.port.js';
 import { mongoFor, newDataDir, removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
 import { eventually } from '../support/reads.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { PROJECTIONS } from '../../src/read-models/projections.js';
+import { PROJECTIONS } from '../../src/app.projections.js';
 import { removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
 import { parseMetrics, samples, valueOf, type Sample } from '../support/prometheus.js';
 import { eventually, lastPosition } from '../support/reads.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/ledger-config.js';
-import { PROJECTIONS as ALL_PROJECTIONS } from '../../src/read-models/projections.js';
+import { PROJECTIONS as ALL_PROJECTIONS } from '../../src/app.projections.js';
 import type { ReadStore } from '../../src/read-store/read-store.port.js';
 import { openReadStore } from '../../src/stores/open-stores.js';
 import { rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/ledger-config.js';
-import { PROJECTIONS } from '../../src/read-models/projections.js';
-import { rebuildProjections } from '../../src/read-models/runner/rebuild.js';
+import { PROJECTIONS } from '../../src/app.projections.js';
+import { rebuildProjections } from '../../src/projections/runner/rebuild.js';
 import type { ReadStore } from '../../src/read-store/read-store.port.js';
 import { openEventStore, openReadStore } from '../../src/stores/open-stores.js';
 import { mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';

@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 
 const require = createRequire(import.meta.url);
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const streamsGrpc: any = require('@eventstore/db-client/generated/streams_grpc_pb.js');
 const streamsPb: any = require('@eventstore/db-client/generated/streams_pb.js');
 const sharedPb: any = require('@eventstore/db-client/generated/shared_pb.js');

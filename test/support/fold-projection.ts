@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
-import type { Projection } from '../../src/read-models/projection.js';
+import type { Projection } from '../../src/projections/projection.js';
 import type { ReadDocument } from '../../src/read-store/read-store.port.js';
 
 /**

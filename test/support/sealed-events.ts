@@ -2,7 +2,7 @@ import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { fieldAad, sealValue } from '../../src/privacy/field-cipher.js';
 import { KeyRing } from '../../src/privacy/personal-data.js';
 import { storedPersonalValues, withValueAt } from '../../src/privacy/personal-fields.js';
-import { subjectKeyId } from '../../src/privacy/subject-key-store.port.js';
+import { subjectKeyId } from '../../src/key-store/subject-key-store.port.js';
 
 /** The event as the write path stores it: every personal value sealed with `key` (no key store needed). */
 export const sealedWith = <E extends StoredEvent>(key: Buffer, event: E): E => {

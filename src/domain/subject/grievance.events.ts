@@ -1,5 +1,5 @@
 import type { GrievanceCategory, GrievanceChannel, GrievanceOutcome } from '../catalogue.js';
-import type { Fact } from './subject.events.js';
+import type { Fact } from './subject-fact.js';
 
 /**
  * A grievance received from the subject (domain.md rule 7). `receivedAt` is the event's

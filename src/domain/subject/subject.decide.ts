@@ -1,4 +1,3 @@
-import { personalFieldList } from '../../privacy/personal-fields.js';
 import { LedgerError } from '../ledger-error.js';
 import { lodgeGrievance, resolveGrievance } from './grievance.decide.js';
 import type {
@@ -11,6 +10,7 @@ import type {
   WithdrawConsent,
 } from './subject.commands.js';
 import type { DeletionRequested, SubjectEvent } from './subject.events.js';
+import { personalFieldList } from './subject.personal-fields.js';
 import { grantedPurposes, type SubjectState } from './subject.state.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@ import type { LegalBasis, PurposeId } from '../catalogue.js';
 import { type ErrorCode, LedgerError } from '../ledger-error.js';
 import type { DecisionContext, RecordTransfer, SubjectCommand } from './subject.commands.js';
 import { decide } from './subject.decide.js';
-import { personalFieldList } from '../../privacy/personal-fields.js';
+import { personalFieldList } from './subject.personal-fields.js';
 import type {
   ConsentGiven,
   ConsentWithdrawn,

@@ -1,12 +1,6 @@
 import type { Channel, DataCategory, LegalBasis, PurposeId, RecipientKind, SubjectType } from '../catalogue.js';
 import type { GrievanceLodged, GrievanceResolved } from './grievance.events.js';
-
-/** A fact about one data subject. `occurredAt` is when it happened in the caller's world. */
-export interface Fact<Type extends string, Data> {
-  readonly type: Type;
-  readonly occurredAt: string;
-  readonly data: Data;
-}
+import type { Fact } from './subject-fact.js';
 
 export interface ConsentEvidence {
   readonly ipAddress?: string;

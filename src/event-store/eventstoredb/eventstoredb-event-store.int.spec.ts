@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventStoreContract } from '../../../test/contract/event-store.contract.js';
 import { EsdbProtocolTestServer } from '../../../test/esdb/esdb-protocol-test-server.js';
-import { StoreUnavailableError, type EventStore, type NewEvent, type StoredEvent } from '../event-store.port.js';
-import { EventStoreDbEventStore, openEventStoreDb } from './eventstoredb-event-store.js';
+import { type EventStore, type NewEvent, type StoredEvent } from '../event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { type EventStoreDbEventStore, openEventStoreDb } from './eventstoredb-event-store.js';
 
 const servers: Record<string, EsdbProtocolTestServer> = {
   Append: new EsdbProtocolTestServer({ batchAppend: false }),

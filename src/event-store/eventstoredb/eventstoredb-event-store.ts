@@ -21,7 +21,6 @@ import {
 } from '@eventstore/db-client';
 import { v5 as uuidv5, validate as isUuid } from 'uuid';
 import {
-  StoreUnavailableError,
   WrongExpectedVersionError,
   type AppendResult,
   type EventMetadata,
@@ -32,6 +31,7 @@ import {
   type StoredEvent,
   readAllTenants,
 } from '../event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 
 export interface EventStoreDbOptions {
   /** Batch size of `readAll` pages. */

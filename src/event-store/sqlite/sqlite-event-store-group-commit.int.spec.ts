@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
-import { StoreUnavailableError, WrongExpectedVersionError, type NewEvent } from '../event-store.port.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
+import { WrongExpectedVersionError, type NewEvent } from '../event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-group-commit-store-'));

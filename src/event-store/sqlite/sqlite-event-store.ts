@@ -1,8 +1,7 @@
-import type { SqliteDatabase } from '../../platform/sqlite-file.js';
-import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
-import { SqliteGroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '../../platform/sqlite-group-commit.js';
+import type { SqliteDatabase } from '../../platform/sqlite/sqlite-file.js';
+import { isSqliteUnavailable } from '../../platform/sqlite/sqlite-file.js';
+import { SqliteGroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '../../platform/sqlite/sqlite-group-commit.js';
 import {
-  StoreUnavailableError,
   WrongExpectedVersionError,
   type AppendResult,
   type EventStore,
@@ -12,6 +11,7 @@ import {
   type StoredEvent,
   readAllTenants,
 } from '../event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 
 interface EventRow {
   global_position: number;
@@ -46,7 +46,7 @@ const READ_BATCH = 1000;
 
 /**
  * The embedded event store. One connection, one writer: appends are group-committed
- * (src/platform/sqlite-group-commit.ts), those that arrive together in one `BEGIN IMMEDIATE`
+ * (src/platform/sqlite/sqlite-group-commit.ts), those that arrive together in one `BEGIN IMMEDIATE`
  * transaction with one fsync, each in a savepoint of its own, so each append's
  * expected-revision check and inserts are atomic, checked against the rows of the appends
  * before it in the batch, and rolled back alone when it fails. The global position is

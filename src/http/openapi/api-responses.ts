@@ -1,6 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { CommandAnswerDto } from '../../commands/shared/command-answer.dto.js';
+import { CommandAnswerDto } from './command-answer.dto.js';
 import { ProblemDto } from './problem.dto.js';
 
 export const PROBLEM_JSON = 'application/problem+json';

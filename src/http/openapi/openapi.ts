@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { isPublicRoute } from '../../access/route-access.js';
 import { serveSwaggerUi } from './swagger-ui.js';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
@@ -13,8 +12,10 @@ export const BEARER_SCHEME = 'bearer';
  * Builds the OpenAPI 3 description from the controllers' and DTOs' decorators (the nest CLI
  * plugin is not used: everything is declared explicitly) once, at start, and serves it at
  * /openapi.json, with Swagger UI at /docs (swagger-ui.ts: assets served by the app itself).
+ * `isPublicRoute`: the access guard's own predicate (src/access/route-access.ts), passed in by
+ * the composition root so that the document and the guard cannot disagree.
  */
-export const setupOpenApi = (app: NestFastifyApplication): OpenAPIObject => {
+export const setupOpenApi = (app: NestFastifyApplication, isPublicRoute: (url: string) => boolean): OpenAPIObject => {
   const config = new DocumentBuilder()
     .setTitle('Privacy ledger')
     .setDescription(
@@ -25,7 +26,7 @@ export const setupOpenApi = (app: NestFastifyApplication): OpenAPIObject => {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'An API key: `Authorization: Bearer <key>`.' }, BEARER_SCHEME)
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const document = withPlainSchemaNames(withPublicRoutesOpen(withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))));
+  const document = withPlainSchemaNames(withPublicRoutesOpen(isPublicRoute, withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))));
   const json = JSON.stringify(document);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get(OPENAPI_JSON_PATH, (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
@@ -71,9 +72,9 @@ const refIn = (schema: unknown): string | undefined => {
 /**
  * The routes route-access.ts leaves open (the probes, the ops page's files) need no key: their
  * operations override the global bearer requirement with none and cannot answer 401 or 403.
- * Taken from the same predicate the guard uses, so the two cannot disagree.
+ * Taken from the same predicate the guard uses (given to setupOpenApi), so the two cannot disagree.
  */
-const withPublicRoutesOpen = (document: OpenAPIObject): OpenAPIObject => {
+const withPublicRoutesOpen = (isPublicRoute: (url: string) => boolean, document: OpenAPIObject): OpenAPIObject => {
   for (const [path, item] of Object.entries(document.paths)) {
     if (!isPublicRoute(path)) continue;
     for (const operation of [item.get, item.post]) {

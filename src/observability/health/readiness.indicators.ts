@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { PROJECTIONS } from '../../read-models/projections.js';
-import { ProjectionRunner, type ProjectionState } from '../../read-models/runner/projection-runner.js';
+import { ProjectionRunner, type ProjectionState } from '../../projections/runner/projection-runner.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 
 /** A probe that gets no answer from a store within this time counts it as down. */
@@ -36,7 +35,7 @@ export class ReadinessIndicators {
 
   /** One checkpoint read: a single small document in either adapter. */
   readStore(): PromiseLike<HealthIndicatorResult<'readStore'>> {
-    const probe = PROJECTIONS[0]?.name ?? 'subject-status';
+    const probe = this.runner.health()[0]?.name ?? 'subject-status';
     return this.indicators
       .check('readStore')
       .attempt(async () => {
@@ -58,7 +57,7 @@ export class ReadinessIndicators {
       return await query;
     } catch (error) {
       this.logger.warn(`readiness: the ${store} did not answer: ${error instanceof Error ? error.message : String(error)}`);
-      throw new Error(`the ${store} did not answer`);
+      throw new Error(`the ${store} did not answer`, { cause: error });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import type { ProjectionHealth, ProjectionRunner } from '../../read-models/runner/projection-runner.js';
+import type { ProjectionHealth, ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import type { ReadStore } from '../../read-store/read-store.port.js';
 import { PROBE_TIMEOUT_MS, ReadinessIndicators } from './readiness.indicators.js';
 

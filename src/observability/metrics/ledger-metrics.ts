@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LedgerError } from '../../domain/ledger-error.js';
-import { StoreUnavailableError } from '../../event-store/event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 
 /** How a command ended, as `ledger_commands_total{outcome}` counts it. */
 export type CommandOutcomeLabel = 'created' | 'unchanged' | 'refused' | 'failed';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { LedgerError } from '../../domain/ledger-error.js';
-import { StoreUnavailableError } from '../../event-store/event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { parseMetrics, valueOf } from '../../../test/support/prometheus.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 

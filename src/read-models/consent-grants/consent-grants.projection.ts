@@ -1,7 +1,7 @@
 import { PURPOSES } from '../../domain/catalogue.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { Projection } from '../projection.js';
-import { asSubjectEvent } from '../shared/subject-event.js';
+import type { Projection } from '../../projections/projection.js';
+import { asSubjectEvent } from '../../projections/subject-event.js';
 
 /** Where one subject stands on one purpose: the row a re-consent list or a per-purpose count reads. */
 export interface ConsentGrantDocument extends ReadDocument {

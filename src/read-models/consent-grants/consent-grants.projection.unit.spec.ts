@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { aGlobalLog, aSubjectStream } from '../../../test/support/stored-events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
-import type { DocumentBody } from '../projection.js';
+import type { DocumentBody } from '../../projections/projection.js';
 import { consentGrantKey, consentGrantsProjection, type ConsentGrantDocument } from './consent-grants.projection.js';
 
 const projection = consentGrantsProjection;

@@ -1,6 +1,6 @@
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { Projection } from '../projection.js';
-import { asSubjectEvent } from '../shared/subject-event.js';
+import type { Projection } from '../../projections/projection.js';
+import { asSubjectEvent } from '../../projections/subject-event.js';
 
 export interface SystemConfirmation {
   readonly system: string;

@@ -5,7 +5,7 @@ import { ApiRead } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore, type Where } from '../../read-store/read-store.port.js';
 import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { erasureStateAt } from '../subject-status/subject-status.view.js';
 import { erasureMonitorProjection, type ErasureDocument } from './erasure-monitor.projection.js';
 import { erasureStateWhere } from './erasure-filters.js';

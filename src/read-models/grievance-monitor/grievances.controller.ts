@@ -4,7 +4,7 @@ import { ApiRead } from '../../http/openapi/api-responses.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore, type Where } from '../../read-store/read-store.port.js';
 import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { grievanceStateAt, grievanceStateWhere } from './grievance-filters.js';
 import { grievanceMonitorProjection, type GrievanceDocument } from './grievance-monitor.projection.js';
 import { summariseGrievances } from './grievance-summary.js';

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
-import { FreshnessQuery, PagedQuery } from '../shared/read-queries.dto.js';
+import { PagedQuery } from '../shared/read-queries.dto.js';
+import { FreshnessQuery } from '../../projections/freshness.query.js';
 
 export const GRIEVANCE_STATES = ['open', 'overdue', 'resolved'] as const;
 export type GrievanceStateFilter = (typeof GRIEVANCE_STATES)[number];

@@ -1,7 +1,7 @@
 import { isPolicyEventType, type NoticeAudience, type NoticeChannel, type PolicyNoticeSent } from '../../domain/policy/policy.events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { Projection } from '../projection.js';
+import type { Projection } from '../../projections/projection.js';
 
 /** One notice sent about a policy version: the paged list behind the report's counts. */
 export interface PolicyNoticeDocument extends ReadDocument {

@@ -1,7 +1,7 @@
 import { isPolicyEventType, type NoticeChannel, type PolicyEvent } from '../../domain/policy/policy.events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { DocumentBody, Projection } from '../projection.js';
+import type { DocumentBody, Projection } from '../../projections/projection.js';
 
 export interface PrimaryAdminNotice {
   readonly channel: NoticeChannel;

@@ -9,9 +9,9 @@ import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js'
 import { consentGrantsProjection } from '../consent-grants/consent-grants.projection.js';
 import { erasureMonitorProjection } from '../erasure-monitor/erasure-monitor.projection.js';
 import { grievanceMonitorProjection } from '../grievance-monitor/grievance-monitor.projection.js';
-import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
-import { FreshnessQuery } from '../shared/read-queries.dto.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { acceptsCsv, CSV_TYPE } from '../../http/accepts-csv.js';
+import { FreshnessQuery } from '../../projections/freshness.query.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
 import { buildProcessingRecord } from './processing-record.js';
 import { processingRecordCsv } from './processing-record.csv.js';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiCount, ApiCountMap, ApiInstant, ApiNullableNumber, ApiText, ApiTextList } from '../../http/openapi/properties.js';
+import { ApiCount, ApiInstant, ApiNullableNumber, ApiText, ApiTextList } from '../../http/openapi/properties.js';
 
 class RecordPurposeDto {
   @ApiText() purpose!: string;

@@ -1,6 +1,6 @@
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { DocumentBody, Projection } from '../projection.js';
-import { asSubjectEvent, type StoredSubjectEvent } from '../shared/subject-event.js';
+import type { DocumentBody, Projection } from '../../projections/projection.js';
+import { asSubjectEvent, type StoredSubjectEvent } from '../../projections/subject-event.js';
 
 /** How often one value was seen. Lists, not maps: category and recipient ids contain dots, which MongoDB keys must not. */
 export interface Tally {

@@ -7,11 +7,11 @@ import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js'
 import { consentGrantsProjection } from '../consent-grants/consent-grants.projection.js';
 import { policyRegisterProjection } from '../policy-register/policy-register.projection.js';
 import { publishedPolicies } from '../policy-register/policy-register.reader.js';
-import { acceptsCsv, CSV_TYPE } from '../shared/accepts-csv.js';
+import { acceptsCsv, CSV_TYPE } from '../../http/accepts-csv.js';
 import { csvStream, type CsvColumn } from '../shared/csv.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../shared/paging.js';
 import { PagedQuery } from '../shared/read-queries.dto.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
 import { subjectStatusProjection } from '../subject-status/subject-status.projection.js';
 import { findReConsentPage, reConsentCursor, type ReConsentSubject } from './re-consent.reader.js';
 import { ReConsentDto } from './re-consent.response.js';

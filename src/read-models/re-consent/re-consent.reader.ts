@@ -4,7 +4,7 @@ import type { ReConsentBaseline } from '../../domain/policy/re-consent.js';
 import type { ReadStore, Scalar, Where } from '../../read-store/read-store.port.js';
 import { consentGrantsProjection, type ConsentGrantDocument } from '../consent-grants/consent-grants.projection.js';
 import { MAX_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../shared/paging.js';
-import { subjectKey } from '../shared/subject-event.js';
+import { subjectKey } from '../../projections/subject-event.js';
 import { subjectStatusProjection, type SubjectStatusDocument } from '../subject-status/subject-status.projection.js';
 
 export interface ReConsentPurpose {

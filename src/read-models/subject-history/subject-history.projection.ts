@@ -1,8 +1,8 @@
 import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
 import { SUBJECT_EVENT_TYPES } from '../../domain/subject/subject.events.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { DocumentBody, Projection } from '../projection.js';
-import { asSubjectEvent, type StoredSubjectEvent } from '../shared/subject-event.js';
+import type { DocumentBody, Projection } from '../../projections/projection.js';
+import { asSubjectEvent, type StoredSubjectEvent } from '../../projections/subject-event.js';
 import { grievanceEntry } from './grievance-entries.js';
 
 /**

@@ -5,7 +5,7 @@ import { keyRingOf, sealedWith } from '../../../test/support/sealed-events.js';
 import { aSubjectStream } from '../../../test/support/stored-events.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { ERASED, isSealed, newDataKey } from '../../privacy/field-cipher.js';
-import { personalFieldList } from '../../privacy/personal-fields.js';
+import { personalFieldList } from '../../domain/subject/subject.personal-fields.js';
 import { subjectHistoryProjection, type HistoryEntryDocument } from './subject-history.projection.js';
 import { historyEntryView } from './subject-history.view.js';
 

@@ -8,9 +8,9 @@ import { ApiRead } from '../../http/openapi/api-responses.js';
 import { SubjectParams } from '../../http/subject-params.dto.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
-import type { DocumentBody } from '../projection.js';
-import { ReadFreshness } from '../shared/read-freshness.js';
-import { subjectKey } from '../shared/subject-event.js';
+import type { DocumentBody } from '../../projections/projection.js';
+import { ReadFreshness } from '../../projections/read-freshness.js';
+import { subjectKey } from '../../projections/subject-event.js';
 import {
   evolveSubjectStatus,
   subjectStatusProjection,

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { SUBJECT_EVENT_TYPES } from '../../domain/subject/subject.events.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { DocumentBody, Projection } from '../projection.js';
-import { asSubjectEvent, subjectKey } from '../shared/subject-event.js';
+import type { DocumentBody, Projection } from '../../projections/projection.js';
+import { asSubjectEvent, subjectKey } from '../../projections/subject-event.js';
 
 export interface PurposeStatus {
   readonly status: 'granted' | 'withdrawn';

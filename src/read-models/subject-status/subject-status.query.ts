@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsDateTime } from '../../http/validators.js';
-import { FreshnessQuery } from '../shared/read-queries.dto.js';
+import { FreshnessQuery } from '../../projections/freshness.query.js';
 
 export class SubjectStatusQuery extends FreshnessQuery {
   /** The status at this instant, proven by the ids of the events it rests on. */

@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { SUBJECT_TYPES } from '../../domain/catalogue.js';
-import { EventProofsDto } from '../../evidence/audit-proofs.response.js';
+import { EventProofsDto } from '../../evidence/proofs.response.js';
 import { ApiInstant, ApiNullableInstant, ApiNullableText, ApiText, ApiTextList } from '../../http/openapi/properties.js';
 
 @ApiSchema({ name: 'PurposeStatus' })

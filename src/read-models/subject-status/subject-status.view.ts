@@ -1,4 +1,4 @@
-import type { DocumentBody } from '../projection.js';
+import type { DocumentBody } from '../../projections/projection.js';
 import type { SubjectStatusDocument } from './subject-status.projection.js';
 
 export type ErasureViewState = 'none' | 'open' | 'overdue' | 'completed';

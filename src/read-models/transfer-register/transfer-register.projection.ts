@@ -1,7 +1,7 @@
 import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
 import type { ReadDocument } from '../../read-store/read-store.port.js';
-import type { Projection } from '../projection.js';
-import { asSubjectEvent } from '../shared/subject-event.js';
+import type { Projection } from '../../projections/projection.js';
+import { asSubjectEvent } from '../../projections/subject-event.js';
 
 export interface TransferDocument extends ReadDocument {
   readonly tenantId: string;

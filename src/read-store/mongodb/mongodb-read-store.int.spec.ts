@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { readStoreContract } from '../../../test/contract/read-store.contract.js';
-import { StoreUnavailableError } from '../../event-store/event-store.port.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 import type { ReadDocument } from '../read-store.port.js';
-import { databaseOf, MongoReadStore, openMongoReadStore } from './mongodb-read-store.js';
+import { MongoReadStore, openMongoReadStore } from './mongodb-read-store.js';
+import { databaseOf } from '../../platform/mongodb/mongodb-helpers.js';
 
 /**
  * Runs against the server in MONGODB_URL; .ci/run starts a FerretDB (MongoDB wire protocol,

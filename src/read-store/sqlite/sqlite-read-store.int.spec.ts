@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from '../../../test/contract/read-store.contract.js';
-import { openSqliteFile } from '../../platform/sqlite-file.js';
+import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { SqliteReadStore } from './sqlite-read-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-read-'));

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../../platform/sqlite-file.js';
-import { isSqliteUnavailable } from '../../platform/sqlite-file.js';
-import { StoreUnavailableError } from '../../event-store/event-store.port.js';
+import type { SqliteDatabase } from '../../platform/sqlite/sqlite-file.js';
+import { isSqliteUnavailable } from '../../platform/sqlite/sqlite-file.js';
+import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { checkedName } from '../field-names.js';
 import { LeaseLostError } from '../read-store.port.js';
 import type {

@@ -1,0 +1,169 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { LedgerError, type ErrorCode, type FieldError } from '../../domain/ledger-error.js';
+import {
+  EVENT_STORE,
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '../../event-store/event-store.port.js';
+import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
+import { CLOCK, type Clock } from '../../platform/clock.js';
+import type { IdempotencyClaim } from '../request-context/command-context.js';
+import type { CommandBody, CommandOutcome, WrittenEvent } from './command-outcome.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+/** Conflicts are retried on fresh state this many times before answering 409. */
+export const MAX_CONFLICT_ATTEMPTS = 5;
+
+/** One command against one stream, as the write path needs it. */
+export interface StreamWrite<Body extends CommandBody> {
+  /** Idempotency keys are scoped per tenant. */
+  readonly tenantId: string;
+  /** The stream the decision is about and the events go to: the consistency boundary. */
+  readonly streamId: string;
+  /** How the 409 after repeated conflicts names the stream, e.g. "The subject". */
+  readonly streamName: string;
+  readonly idempotency: IdempotencyClaim | undefined;
+  /**
+   * Folds the stream's history, decides, and returns the events to append (metadata
+   * without hashes), or none when the command changes nothing. Called again on fresh
+   * history after a version conflict, so it must have no effects; it may read other
+   * streams (which are then not part of the consistency boundary).
+   */
+  decide(history: readonly StoredEvent[], recordedAt: string): Promise<readonly NewEvent[]> | readonly NewEvent[];
+  /**
+   * The answer body around the events written (none for a 200); list them with
+   * `writtenEvent`. The stored events are given so an answer can carry an id a decision
+   * created (e.g. a grievance's), also when it is rebuilt from the stream after a crash.
+   */
+  answer(events: readonly StoredEvent[]): Body;
+  /**
+   * Runs just before the append with the events about to be written (e.g. to mark a key
+   * that the append makes due for destruction, so a crash after the append is recoverable).
+   */
+  beforeAppend?(events: readonly NewEvent[]): Promise<void>;
+  /** Runs after a successful append; must not throw (the events are committed, the answer is 201). */
+  afterAppend?(events: readonly StoredEvent[]): Promise<void>;
+}
+
+/**
+ * The one write path of the ledger, for any stream and decider: load the stream, fold it,
+ * decide, chain the new events' hashes, append with the expected revision, and on a version
+ * conflict do it all again (deciding is pure, so re-running it is safe). An Idempotency-Key
+ * makes a retry get the first answer again.
+ */
+@Injectable()
+export class StreamCommandExecutor {
+  /** Shared by every command kind: the key space is per tenant, whatever the route. */
+  private readonly idempotencyLocks = new KeyedMutex();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    // Counts the events appended; absent when the executor is made by hand (tests).
+    @Optional() private readonly metrics?: LedgerMetrics,
+  ) {}
+
+  async execute<Body extends CommandBody>(write: StreamWrite<Body>): Promise<CommandOutcome<Body>> {
+    const idempotency = write.idempotency;
+    if (!idempotency) return this.decideAndAppend(write);
+    return this.idempotencyLocks.run(`${write.tenantId}\u0000${idempotency.key}`, async () => {
+      const previous = await this.idempotencyStore.find(write.tenantId, idempotency.key);
+      if (previous) {
+        if (previous.fingerprint !== idempotency.fingerprint) {
+          throw new LedgerError(
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+          );
+        }
+        if (previous.status >= 400) throw refusalFrom(previous.body);
+        return { status: previous.status, body: previous.body } as CommandOutcome<Body>;
+      }
+      const remember = (status: number, body: unknown) =>
+        this.idempotencyStore.save({
+          tenantId: write.tenantId,
+          key: idempotency.key,
+          fingerprint: idempotency.fingerprint,
+          status,
+          body,
+          createdAt: this.clock.now().toISOString(),
+        });
+      try {
+        const outcome = await this.decideAndAppend(write);
+        await remember(outcome.status, outcome.body);
+        return outcome;
+      } catch (error) {
+        // A refusal by the rules is an answer too: the same request gets it again. A
+        // conflict or an outage is not; the retry must be free to succeed.
+        if (error instanceof LedgerError && isRuleRefusal(error)) {
+          await remember(error.status, { code: error.code, detail: error.detail, errors: error.errors ?? [] });
+        }
+        throw error;
+      }
+    });
+  }
+
+  private async decideAndAppend<Body extends CommandBody>(write: StreamWrite<Body>): Promise<CommandOutcome<Body>> {
+    const streamId = write.streamId;
+    for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+      const history = await this.store.readStream(streamId);
+      // The events were appended but the answer was never recorded (a crash in between):
+      // the stream itself remembers the key, so the retry still gets the first answer.
+      const key = write.idempotency?.key;
+      const earlier = key === undefined ? [] : history.filter((event) => event.metadata.idempotencyKey === key);
+      if (earlier.length > 0) return { status: 201, body: write.answer(earlier) };
+
+      const decided = await write.decide(history, this.clock.now().toISOString());
+      if (decided.length === 0) return { status: 200, body: write.answer([]) };
+
+      const last = history.at(-1);
+      // The stream positions are known here because the append is checked against exactly
+      // this revision: if another writer got there first the append fails, and the next
+      // attempt chains again from the fresh history. Chaining is the last step before the
+      // store, so anything that transforms the stored form (e.g. encryption) must go before it.
+      const chained = chainEvents(streamId, previousHashOf(last), last === undefined ? 0 : last.streamPosition + 1, decided);
+      await write.beforeAppend?.(chained);
+      let result;
+      try {
+        result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        continue;
+      }
+      this.metrics?.eventsAppended(result.events);
+      await write.afterAppend?.(result.events);
+      return { status: 201, body: write.answer(result.events) };
+    }
+    throw new LedgerError(
+      'concurrent-modification',
+      `${write.streamName} changed ${MAX_CONFLICT_ATTEMPTS} times while this command was decided; retry it.`,
+    );
+  }
+}
+
+const isRuleRefusal = (error: LedgerError): boolean =>
+  (error.status === 409 || error.status === 422) && error.code !== 'concurrent-modification';
+
+const refusalFrom = (body: unknown): LedgerError => {
+  const { code, detail, errors } = body as { code: ErrorCode; detail: string; errors: FieldError[] };
+  return new LedgerError(code, detail, errors.length > 0 ? errors : undefined);
+};
+
+/**
+ * The hash the next event links to: the last event's, or the genesis hash for a new stream.
+ * An event written before the hash chain existed has no hash: the chain then starts afresh
+ * at the genesis hash after it (`ledger verify --allow-unhashed` accepts such a prefix).
+ */
+const previousHashOf = (last: StoredEvent | undefined): string =>
+  typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH;
+
+export const writtenEvent = (event: StoredEvent): WrittenEvent => ({
+  id: event.id,
+  type: event.type,
+  streamPosition: event.streamPosition,
+  globalPosition: event.globalPosition,
+});
