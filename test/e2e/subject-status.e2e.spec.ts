@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { ProjectionRunner } from '../../src/read-models/runner/projection-runner.js';
+import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { eventIds, eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
