@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { buildLedger } from '../../test/support/build-ledger.js';
 import { newDataDir, removeDataDir, startLedger } from '../../test/support/ledger-app.js';
 import { consentBody, newSubject, subjectPath, transferBody } from '../../test/support/requests.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
@@ -22,8 +23,6 @@ interface Row {
   data: string;
   metadata: string;
 }
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * The hash chain end to end on the embedded store: a log written by the real app verifies;
@@ -200,15 +199,17 @@ describe('verifying the event log', () => {
   });
 
   describe('through the built CLI', () => {
+    let ledgerCli: string;
     const cli = (dataDir: string) => {
       const env: NodeJS.ProcessEnv = { ...process.env, LEDGER_DATA_DIR: dataDir };
       delete env['EVENTSTORE_CONNECTION_STRING'];
-      return spawnSync(process.execPath, [join(ROOT, 'dist/cli/ledger.js'), 'verify'], { env, encoding: 'utf8' });
+      return spawnSync(process.execPath, [ledgerCli, 'verify'], { env, encoding: 'utf8' });
     };
 
-    beforeAll(() => {
-      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
-      expect(existsSync(join(ROOT, 'dist/cli/ledger.js'))).toBe(true);
+    // The test run's one build (tsc -p tsconfig.build.json, as `npm run build`), into dist-test/.
+    beforeAll(async () => {
+      ledgerCli = join(dirname(await buildLedger()), 'cli/ledger.js');
+      expect(existsSync(ledgerCli)).toBe(true);
     }, 120_000);
 
     it('exits 0 with a summary on a good log', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
-import { lastPosition } from '../support/reads.js';
+import { caughtUp, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -91,6 +91,8 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
     await confirm(p2, 'crm', '2026-01-12T06:00:00Z');
 
     clock.set('2026-01-15T00:00:00.000Z');
+    // On a busy machine the read models (FerretDB in CI) can take longer than the 2 s an `atLeast` read waits.
+    await caughtUp(ledger, 30_000);
     const bySubject = new Map([...subjects].map(([name, subjectId]) => [subjectId, name]));
     return { tenantA, tenantB, at, name: (item: { subjectId: string }) => bySubject.get(item.subjectId) ?? `foreign:${item.subjectId}` };
   };
@@ -243,6 +245,7 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
         hours.push(i + 1);
         at = lastPosition(done);
       }
+      await caughtUp(ledger, 30_000);
       const answer = await ledger.get(`/v1/deletions/summary?atLeast=${at}`);
       expect(answer.body).toMatchObject({ completed: 11, completedOnTime: 11, open: 0, overdue: 0 });
       expect(answer.body.p50HoursToComplete).toBe(nearestRank(hours, 50));

@@ -147,6 +147,8 @@ describe('the ledger on EventStoreDB (protocol test server)', () => {
     }
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
     const at = lastPosition(answers[2]!);
+    // Catching up after the outage may take longer than the 2 s an `atLeast` read waits (a busy machine).
+    await caughtUp(ledger, 30_000);
     const history = await ledger.get(`${path}/history?atLeast=${at}`);
     expect(history.status).toBe(200);
     expect(history.body.entries.map((e: { type: string }) => e.type)).toEqual([

@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from '../../src/evidence/merkle.js';
 import { EsdbProtocolTestServer } from '../esdb/esdb-protocol-test-server.js';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
-import { lastPosition } from '../support/reads.js';
+import { caughtUp, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
 const hex = (value: string) => Buffer.from(value, 'hex');
@@ -72,6 +72,8 @@ describe('evidence on EventStoreDB (protocol test server)', () => {
     for (const system of ['crm', 'call-recordings', 'analytics', 'backups']) {
       at = lastPosition(await ledger.post(`${subject}/deletion-completions`, { system }));
     }
+    // On a busy machine the read models over the protocol test server can lag past the 2 s an `atLeast` read waits.
+    await caughtUp(ledger, 30_000);
     const certificate = await ledger.get(`${subject}/erasure-certificate?atLeast=${at}`);
     expect(certificate.status).toBe(200);
     const { signature: certificateSignature, certificate: body, proofs } = certificate.body;

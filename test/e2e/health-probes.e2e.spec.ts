@@ -78,10 +78,12 @@ describe('health probes: GET /health/live and /health/ready', () => {
     await events.close();
     const ledger = await start(dataDir);
 
-    // Not ready while the projections start, then for good once they have stopped on the event.
+    // Not ready while the projections start, then for good once they have stopped on the event:
+    // each of the two in its own time, so wait until both have.
     const failed = (answer: HttpAnswer) => {
-      const notReady: { state: string }[] = answer.body.error?.projections?.notReady ?? [];
-      return answer.status === 503 && notReady.length > 0 && notReady.every((p) => p.state === 'failed');
+      const notReady: { name: string; state: string }[] = answer.body.error?.projections?.notReady ?? [];
+      const stopped = ['subject-status', 'subject-history'].every((name) => notReady.some((p) => p.name === name));
+      return answer.status === 503 && stopped && notReady.every((p) => p.state === 'failed');
     };
     const answer = await readyAnswers(ledger, failed);
     expect(answer.status).toBe(503);

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { eventIds, eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
@@ -8,10 +9,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('GET /v1/tenants/{t}/subjects/{s}', () => {
   let ledger: RunningLedger;
+  let runner: ProjectionRunner;
   const clock = new TestClock('2026-03-01T10:00:00.000Z');
 
   beforeAll(async () => {
-    ledger = await startLedger({ clock, env: { LEDGER_ERASURE_DAYS: '30', LEDGER_ERASURE_SYSTEMS: 'crm,backups' } });
+    ledger = await startLedger({
+      clock,
+      env: { LEDGER_ERASURE_DAYS: '30', LEDGER_ERASURE_SYSTEMS: 'crm,backups' },
+      beforeListen: (app) => {
+        runner = app.get(ProjectionRunner);
+      },
+    });
   });
   afterAll(async () => {
     await ledger.close();
@@ -101,8 +109,20 @@ describe('GET /v1/tenants/{t}/subjects/{s}', () => {
     it('waits for a write that lands while the read is waiting, then answers with it', async () => {
       const path = subjectPath(newTenant(), newSubject());
       const head: number = (await ledger.get('/health')).body.eventStore.lastPosition;
+      // Resolves once the read is waiting in the runner for that position.
+      const waiting = new Promise<void>((resolve) => {
+        const waitFor = runner.waitFor.bind(runner);
+        const spy = jest.spyOn(runner, 'waitFor').mockImplementation((name, position, timeoutMs) => {
+          const done = waitFor(name, position, timeoutMs);
+          if (position === head + 1) {
+            spy.mockRestore();
+            resolve();
+          }
+          return done;
+        });
+      });
       const pending = ledger.get(`${path}?atLeast=${head + 1}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waiting;
       const consent = await ledger.post(`${path}/consents`, consentBody({ purposes: ['crm-access'] }));
       expect(lastPosition(consent)).toBe(head + 1);
 

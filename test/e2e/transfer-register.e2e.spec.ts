@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
-import { csvObjects, eventIds, lastPosition, parseCsv } from '../support/reads.js';
+import { caughtUp, csvObjects, eventIds, lastPosition, parseCsv } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -107,6 +107,8 @@ describe('GET /v1/tenants/{t}/transfers', () => {
     );
     expect(twin.status).toBe(201);
     at = Math.max(at, lastPosition(twin));
+    // On a busy machine the read models (FerretDB in CI) can take longer than the 2 s an `atLeast` read waits.
+    await caughtUp(ledger, 30_000);
     return { tenant, other, inTimeOrder, ids, twinId: eventIds(twin)[0]!, at };
   };
 
@@ -238,6 +240,7 @@ describe('GET /v1/tenants/{t}/transfers', () => {
         ids.push(eventIds(answer)[0]!);
         at = lastPosition(answer);
       }
+      await caughtUp(ledger, 30_000);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;

@@ -1,77 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { buildLedger } from './build-ledger.js';
 import { E2E_ADMIN_KEY, e2eAdminKeyEntry, mongoFor, type HttpAnswer } from './ledger-app.js';
 
 /**
  * The ledger as a child process, for the crash tests: only a separate process can be killed
- * with SIGKILL mid-write. The app is compiled once (tsc, like `npm run build`) into
- * `dist-test/`, reused while no source file is newer than the build, and built under a lock
- * so that parallel Jest workers do not compile it twice.
+ * with SIGKILL mid-write. It runs the shared build of test/support/build-ledger.js.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const OUT = join(ROOT, 'dist-test');
-const STAMP = join(OUT, '.built-at');
-const LOCK = join(ROOT, '.dist-test.lock');
 /** A 32-byte master key (hex): the child must not generate one per start, or restarts could not decrypt. */
 export const CRASH_MASTER_KEY = '5'.repeat(64);
 
-const newestSource = (dir: string): number => {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-};
-
-const upToDate = (): boolean =>
-  existsSync(STAMP) &&
-  Number(readFileSync(STAMP, 'utf8')) >=
-    Math.max(
-      newestSource(join(ROOT, 'src')),
-      statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs,
-      statSync(join(ROOT, 'tsconfig.json')).mtimeMs,
-    );
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Compiles src/ into dist-test/ unless an up-to-date build is there; returns the entry point. */
-export const buildLedger = async (): Promise<string> => {
-  const main = join(OUT, 'main.js');
-  for (const deadline = Date.now() + 180_000; ;) {
-    if (upToDate()) return main;
-    try {
-      mkdirSync(LOCK);
-    } catch {
-      // Another worker builds; a lock older than 3 minutes is left over from a killed run.
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
-      await sleep(500);
-      continue;
-    }
-    try {
-      if (upToDate()) return main;
-      const started = Date.now();
-      rmSync(OUT, { recursive: true, force: true });
-      const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-      const result = await new Promise<{ code: number | null; output: string }>((done) => {
-        const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT], { cwd: ROOT });
-        let output = '';
-        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-        child.on('close', (code) => done({ code, output }));
-      });
-      if (result.code !== 0) throw new Error(`building the ledger for the crash tests failed:\n${result.output}`);
-      writeFileSync(STAMP, String(started));
-      return main;
-    } finally {
-      rmSync(LOCK, { recursive: true, force: true });
-    }
-  }
-};
 
 export interface LedgerProcess {
   readonly url: string;

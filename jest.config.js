@@ -1,0 +1,40 @@
+// One Jest project per test tier, chosen by the file suffix: `npm run test:unit` (and
+// test:int, test:e2e, test:crash) runs one, `npm test` runs them all.
+// test/spec-tiers.unit.spec.ts fails on a spec file that no tier picks up.
+import { availableParallelism } from 'node:os';
+
+export const TIERS = ['unit', 'int', 'e2e', 'crash'];
+
+/** @type {import('jest').Config} */
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // tsconfig.json sets isolatedModules, so ts-jest transpiles each file alone without type
+  // checking (`npm run typecheck` covers src/, test/ and bench/).
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+};
+
+/** Tiers with tests that run the compiled ledger as a child process (test/support/build-ledger.js). */
+const runsBuiltLedger = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+};
+
+/** @type {import('jest').Config} */
+export default {
+  // A global option: Jest ignores it inside a project. Files run side by side share the
+  // CPU, so a test takes longer than alone: 60 s, not 30 s, as a bound against hangs.
+  testTimeout: 60_000,
+  // Jest's default, cores - 1, is a single worker (no parallelism) on a 2-core CI machine. The
+  // crash tests' workers mostly wait for their child ledger, which does the work: one more
+  // worker than cores. More made timing-bound tests (a 2 s `atLeast` read) miss on a busy machine.
+  maxWorkers: availableParallelism() + 1,
+  testSequencer: '<rootDir>/test/support/slowest-first.sequencer.js',
+  projects: TIERS.map((tier) => ({
+    ...shared,
+    ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
+    displayName: tier,
+    testMatch: [`<rootDir>/src/**/*.${tier}.spec.ts`, `<rootDir>/test/**/*.${tier}.spec.ts`],
+  })),
+};
