@@ -45,6 +45,8 @@ export interface LedgerConfig {
   readonly groupCommitMaxBatch: number;
   /** How long a projection's lease lasts unless renewed: how long a crashed instance's projections wait to be taken over. */
   readonly projectionLeaseTtlMs: number;
+  /** How long a read with `?atLeast=` waits for its read model before answering 503 (or 400). */
+  readonly readYourWritesTimeoutMs: number;
   /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
   readonly testCrashAt: CrashPoint | undefined;
 }
@@ -90,6 +92,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
   groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
   projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
+  readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
   testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
 });
 

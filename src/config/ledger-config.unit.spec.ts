@@ -29,6 +29,7 @@ describe('configuration from the environment', () => {
       corsOrigins: [],
       groupCommitMaxBatch: 256,
       projectionLeaseTtlMs: 10000,
+      readYourWritesTimeoutMs: 2000,
       testCrashAt: undefined,
     });
   });
@@ -49,8 +50,10 @@ describe('configuration from the environment', () => {
       LEDGER_REQUEST_TIMEOUT_MS: '5000',
       LEDGER_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173/',
       LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
+      LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '5000',
     });
     expect(config).toMatchObject({
+      readYourWritesTimeoutMs: 5000,
       port: 8080,
       host: '127.0.0.1',
       dataDir: '/var/lib/ledger',

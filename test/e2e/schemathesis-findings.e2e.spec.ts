@@ -29,7 +29,7 @@ describe('what the API conformance checks found', () => {
   const subject = newSubject();
 
   beforeAll(async () => {
-    ledger = await startLedger();
+    ledger = await startLedger({ env: { LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '2000' } });
     head = lastPosition(await ledger.post(`${subjectPath(tenant, subject)}/consents`, consentBody()));
     await caughtUp(ledger);
   });
