@@ -28,6 +28,7 @@ describe('configuration from the environment', () => {
       requestTimeoutMs: 30000,
       corsOrigins: [],
       groupCommitMaxBatch: 256,
+      stateCacheSubjects: 10000,
       projectionLeaseTtlMs: 10000,
       testCrashAt: undefined,
     });
@@ -49,6 +50,7 @@ describe('configuration from the environment', () => {
       LEDGER_REQUEST_TIMEOUT_MS: '5000',
       LEDGER_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173/',
       LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
+      LEDGER_STATE_CACHE_SUBJECTS: '500',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -65,6 +67,7 @@ describe('configuration from the environment', () => {
       requestTimeoutMs: 5000,
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
       groupCommitMaxBatch: 1,
+      stateCacheSubjects: 500,
     });
   });
 
@@ -111,6 +114,9 @@ describe('configuration from the environment', () => {
     ['LEDGER_RATE_LIMIT', 'lots'],
     ['LEDGER_REQUEST_TIMEOUT_MS', '999'],
     ['LEDGER_REQUEST_TIMEOUT_MS', '30s'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '-1'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '10000001'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '10k'],
     ['LEDGER_CORS_ORIGINS', '*'],
     ['LEDGER_CORS_ORIGINS', 'ops.example.com'],
     ['LEDGER_CORS_ORIGINS', 'https://ops.example.com/dashboard'],
@@ -234,5 +240,9 @@ describe('API keys', () => {
 
   it('reads LEDGER_RATE_LIMIT=0 as no limit', () => {
     expect(parseConfig({ LEDGER_RATE_LIMIT: '0' }).rateLimit).toBe(0);
+  });
+
+  it('reads LEDGER_STATE_CACHE_SUBJECTS=0 as keeping no state', () => {
+    expect(parseConfig({ LEDGER_STATE_CACHE_SUBJECTS: '0' }).stateCacheSubjects).toBe(0);
   });
 });
