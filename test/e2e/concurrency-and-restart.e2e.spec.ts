@@ -64,6 +64,8 @@ describe('many writers and restarts', () => {
     expect((await second.post(`${path}/transfers`, transferBody())).body.code).toBe('consent-not-active');
   });
 
+  // Two apps in one process on the same files stand in for two instances on one event store
+  // (SQLite serialises their writes); each has its own write path and state cache.
   describe('when two instances write to the same stores, each keeping the states it used', () => {
     const startTwo = async () => {
       const dataDir = newDataDir();
