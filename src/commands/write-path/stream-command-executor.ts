@@ -148,7 +148,7 @@ export class StreamCommandExecutor {
         result = await this.store.append(streamId, chained, known.revision < 0 ? 'no-stream' : known.revision);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        this.cache.delete(cacheKey);
+        this.cache.delete(cacheKey, known);
         continue;
       }
       this.cache.set(cacheKey, advance(known, fold, result.events));
@@ -182,7 +182,9 @@ export class StreamCommandExecutor {
       this.cache.delete(cacheKey);
     }
     const known = advance(emptyStream(fold), fold, await this.store.readStream(streamId));
-    this.cache.set(cacheKey, known);
+    // An empty stream costs no more to read again than its tail: keeping it would only let
+    // commands refused on unknown subjects push out the states worth keeping.
+    if (known.revision >= 0) this.cache.set(cacheKey, known);
     return known;
   }
 }

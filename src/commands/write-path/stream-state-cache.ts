@@ -77,8 +77,11 @@ export class StreamStateCache {
     }
   }
 
-  /** Forgets `key`: its entry turned out stale (another writer appended first). */
-  delete(key: string): void {
-    this.entries.delete(key);
+  /**
+   * Forgets `key`'s entry when it turned out stale (another writer appended first); given the
+   * entry that was used, only that one, not a newer one a successful command kept meanwhile.
+   */
+  delete(key: string, used?: StreamState<unknown>): void {
+    if (used === undefined || this.entries.get(key) === used) this.entries.delete(key);
   }
 }

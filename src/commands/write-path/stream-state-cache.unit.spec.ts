@@ -71,6 +71,18 @@ describe('the stream state cache', () => {
     expect(cache.get('a')?.revision).toBe(0);
   });
 
+  it('drops only the entry that was used, not a newer one kept meanwhile', () => {
+    const { cache } = counting(10);
+    const used = at(1);
+    cache.set('a', used);
+    const newer = at(2);
+    cache.set('a', newer);
+    cache.delete('a', used);
+    expect(cache.get('a')).toBe(newer);
+    cache.delete('a', newer);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
   it('keeps nothing with a capacity of 0', () => {
     const { cache, counts } = counting(0);
     cache.set('a', at(0));
