@@ -165,7 +165,7 @@ export class StreamCommandExecutor {
   /**
    * The stream's state as it is now: the kept state brought up to date with the events
    * appended since (by anyone), or, without one, the whole stream folded. Kept for the next
-   * command either way.
+   * command either way, unless the stream is empty.
    */
   private async load<State>(cacheKey: string, streamId: string, fold: StreamFold<State>): Promise<StreamState<State>> {
     const kept = this.cache.get<State>(cacheKey);
@@ -179,7 +179,7 @@ export class StreamCommandExecutor {
         this.cache.set(cacheKey, known);
         return known;
       }
-      this.cache.delete(cacheKey);
+      this.cache.delete(cacheKey, kept);
     }
     const known = advance(emptyStream(fold), fold, await this.store.readStream(streamId));
     // An empty stream costs no more to read again than its tail: keeping it would only let
