@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
+import { LedgerMetrics } from '../observability/metrics/ledger-metrics.js';
 import { MetricsModule } from '../observability/metrics/metrics.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
@@ -24,6 +26,7 @@ import { SubjectWritePath } from './subject-write-path/subject-write-path.js';
 import { WithdrawConsentController } from './withdraw-consent/withdraw-consent.controller.js';
 import { WithdrawConsentHandler } from './withdraw-consent/withdraw-consent.handler.js';
 import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
+import { StreamStateCache } from './write-path/stream-state-cache.js';
 
 @Module({
   imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
@@ -39,8 +42,18 @@ import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
     SendPolicyNoticeController,
   ],
   providers: [
-    // Shared by every command: one idempotency lock, one write path.
+    // Shared by every command: one idempotency lock, one write path, one cache of stream states.
     StreamCommandExecutor,
+    {
+      provide: StreamStateCache,
+      inject: [LEDGER_CONFIG, LedgerMetrics],
+      useFactory: (config: LedgerConfig, metrics: LedgerMetrics) =>
+        new StreamStateCache(config.stateCacheSubjects, {
+          hit: () => metrics.stateCacheLookup(true),
+          miss: () => metrics.stateCacheLookup(false),
+          evicted: () => metrics.stateCacheEvicted(),
+        }),
+    },
     SubjectWritePath,
     CommandRequestFactory,
     GiveConsentHandler,

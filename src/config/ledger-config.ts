@@ -43,6 +43,11 @@ export interface LedgerConfig {
   readonly corsOrigins: readonly string[];
   /** Most writes one embedded-store transaction carries (docs/performance.md); 1: one commit per write. */
   readonly groupCommitMaxBatch: number;
+  /**
+   * Most streams (subjects, and tenants' policy and notice streams) whose folded state the write
+   * path keeps, least recently used dropped first; 0 keeps none.
+   */
+  readonly stateCacheSubjects: number;
   /** How long a projection's lease lasts unless renewed: how long a crashed instance's projections wait to be taken over. */
   readonly projectionLeaseTtlMs: number;
   /** How long a read with `?atLeast=` waits for its read model before answering 503 (or 400). */
@@ -91,6 +96,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
   corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
   groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
+  stateCacheSubjects: integer(env, 'LEDGER_STATE_CACHE_SUBJECTS', 10_000, 0, 10_000_000),
   projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
   readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
   testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),

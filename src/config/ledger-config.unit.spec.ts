@@ -28,6 +28,7 @@ describe('configuration from the environment', () => {
       requestTimeoutMs: 30000,
       corsOrigins: [],
       groupCommitMaxBatch: 256,
+      stateCacheSubjects: 10000,
       projectionLeaseTtlMs: 10000,
       readYourWritesTimeoutMs: 2000,
       testCrashAt: undefined,
@@ -51,6 +52,7 @@ describe('configuration from the environment', () => {
       LEDGER_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173/',
       LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
       LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '5000',
+      LEDGER_STATE_CACHE_SUBJECTS: '500',
     });
     expect(config).toMatchObject({
       readYourWritesTimeoutMs: 5000,
@@ -68,6 +70,7 @@ describe('configuration from the environment', () => {
       requestTimeoutMs: 5000,
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
       groupCommitMaxBatch: 1,
+      stateCacheSubjects: 500,
     });
   });
 
@@ -114,6 +117,9 @@ describe('configuration from the environment', () => {
     ['LEDGER_RATE_LIMIT', 'lots'],
     ['LEDGER_REQUEST_TIMEOUT_MS', '999'],
     ['LEDGER_REQUEST_TIMEOUT_MS', '30s'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '-1'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '10000001'],
+    ['LEDGER_STATE_CACHE_SUBJECTS', '10k'],
     ['LEDGER_CORS_ORIGINS', '*'],
     ['LEDGER_CORS_ORIGINS', 'ops.example.com'],
     ['LEDGER_CORS_ORIGINS', 'https://ops.example.com/dashboard'],
@@ -237,5 +243,9 @@ describe('API keys', () => {
 
   it('reads LEDGER_RATE_LIMIT=0 as no limit', () => {
     expect(parseConfig({ LEDGER_RATE_LIMIT: '0' }).rateLimit).toBe(0);
+  });
+
+  it('reads LEDGER_STATE_CACHE_SUBJECTS=0 as keeping no state', () => {
+    expect(parseConfig({ LEDGER_STATE_CACHE_SUBJECTS: '0' }).stateCacheSubjects).toBe(0);
   });
 });

@@ -52,6 +52,19 @@ export interface AppendResult {
   readonly events: readonly StoredEvent[];
 }
 
+export interface ReadStreamOptions {
+  /** Inclusive: only the events with `streamPosition >= fromRevision` (the tail after a known revision). */
+  readonly fromRevision?: number;
+}
+
+/** The first revision `readStream` returns: 0 unless given; a bad value is a programming error. */
+export const readStreamFrom = ({ fromRevision = 0 }: ReadStreamOptions): number => {
+  if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
+    throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
+  }
+  return fromRevision;
+};
+
 export interface ReadAllOptions {
   /** Inclusive: events with `globalPosition >= fromPosition`. */
   readonly fromPosition?: number;
@@ -78,8 +91,11 @@ export interface EventStore {
    */
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
 
-  /** Every event of a stream in order; a missing stream reads as empty. */
-  readStream(streamId: string): Promise<StoredEvent[]>;
+  /**
+   * Every event of a stream in order, or those from `fromRevision` on; a missing stream, or
+   * a revision past its end, reads as empty.
+   */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
   /** The global log in order, read lazily in batches so memory stays flat. */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;

@@ -95,6 +95,24 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         expect(last.nextExpectedRevision).toBe(3);
       });
 
+      it('reads the tail from an inclusive revision, and nothing past the end', async () => {
+        const id = stream();
+        const appended = await store.append(id, [event(), event(), event()], 'no-stream');
+        const tail = await store.readStream(id, { fromRevision: 1 });
+        expect(tail.map((e) => e.id)).toEqual(appended.events.slice(1).map((e) => e.id));
+        expect(tail.map((e) => e.streamPosition)).toEqual([1, 2]);
+        expect(tail[0]).toEqual(appended.events[1]);
+        expect(await store.readStream(id, { fromRevision: 0 })).toEqual(await store.readStream(id));
+        expect(await store.readStream(id, { fromRevision: 3 })).toEqual([]);
+        expect(await store.readStream(id, { fromRevision: 1000 })).toEqual([]);
+        expect(await store.readStream(stream(), { fromRevision: 1 })).toEqual([]);
+      });
+
+      it('refuses a negative or fractional revision to read from', async () => {
+        await expect(store.readStream(stream(), { fromRevision: -1 })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.readStream(stream(), { fromRevision: 0.5 })).rejects.toBeInstanceOf(RangeError);
+      });
+
       it('treats a re-append of the same event ids as already done', async () => {
         const id = stream();
         const events = [event(), event()];

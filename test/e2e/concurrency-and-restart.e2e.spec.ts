@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { forgetAnswer } from '../support/idempotency-records.js';
 import { newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
@@ -61,5 +62,69 @@ describe('many writers and restarts', () => {
     expect(withdrawal.body.events[0].globalPosition).toBeGreaterThan(transfer.body.events[0].globalPosition);
     // The rules still see the restored state: the withdrawn purpose refuses a consent transfer.
     expect((await second.post(`${path}/transfers`, transferBody())).body.code).toBe('consent-not-active');
+  });
+
+  // Two apps in one process on the same files stand in for two instances on one event store
+  // (SQLite serialises their writes); each has its own write path and state cache.
+  describe('when two instances write to the same stores, each keeping the states it used', () => {
+    const startTwo = async () => {
+      const dataDir = newDataDir();
+      const a = await start(dataDir);
+      const b = await start(dataDir);
+      cleanup.push(async () => {
+        await a.close();
+        await b.close();
+        removeDataDir(dataDir);
+      });
+      return { a, b, dataDir };
+    };
+
+    it('decides on the stream as the other instance left it, not on the state it kept', async () => {
+      const { a, b } = await startTwo();
+      const tenant = newTenant();
+      const path = subjectPath(tenant, newSubject());
+      const both = consentBody({ purposes: ['crm-access', 'call-analytics'] });
+      expect((await a.post(`${path}/consents`, both)).status).toBe(201);
+      expect((await a.post(`${path}/transfers`, transferBody({ legalBasis: 'consent' }))).status).toBe(201);
+
+      // b withdraws what a's kept state still shows granted: a must refuse the transfer.
+      expect((await b.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] })).status).toBe(201);
+      const refused = await a.post(`${path}/transfers`, transferBody({ legalBasis: 'consent' }));
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('consent-not-active');
+
+      // b grants it again: a must not answer a repeated consent as a no-op from its kept state.
+      expect((await b.post(`${path}/consents`, both)).status).toBe(201);
+      const again = await a.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] });
+      expect(again.status).toBe(201);
+
+      const logged = await a.auditEvents(`?tenantId=${tenant}`);
+      expect(logged.map((e) => e.type)).toEqual([
+        'consent-given',
+        'data-transferred',
+        'consent-withdrawn',
+        'consent-given',
+        'consent-withdrawn',
+      ]);
+      expect(logged.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4]);
+      for (let i = 1; i < logged.length; i++) expect(logged[i].metadata.prevHash).toBe(logged[i - 1].metadata.hash);
+    });
+
+    it('answers an Idempotency-Key retry on one instance with the events the other wrote before its answer was lost', async () => {
+      const { a, b, dataDir } = await startTwo();
+      const tenant = newTenant();
+      const path = subjectPath(tenant, newSubject());
+      const headers = { 'idempotency-key': 'written-by-b' };
+      await a.post(`${path}/consents`, consentBody());
+      const first = await b.post(`${path}/transfers`, transferBody(), headers);
+      expect(first.status).toBe(201);
+      // b's answer was lost (as if it had died before recording it).
+      expect(await forgetAnswer(dataDir, tenant, 'written-by-b')).toBe(1);
+
+      const retry = await a.post(`${path}/transfers`, transferBody(), headers);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect((await a.auditEvents(`?tenantId=${tenant}`)).filter((e) => e.type === 'data-transferred')).toHaveLength(1);
+    });
   });
 });

@@ -1,32 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import { forgetAnswer } from '../support/idempotency-records.js';
+import { newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
-
-/** Removes a recorded answer from whichever idempotency store the app on `dataDir` uses. */
-const forgetAnswer = async (dataDir: string, tenantId: string, key: string): Promise<number> => {
-  const mongo = mongoFor(dataDir)['MONGODB_URL'];
-  if (mongo) {
-    const client = await new MongoClient(mongo).connect();
-    try {
-      const result = await client
-        .db()
-        .collection<{ _id: string }>('idempotency_keys')
-        .deleteOne({ _id: `${tenantId}\u0000${key}` });
-      return result.deletedCount;
-    } finally {
-      await client.close();
-    }
-  }
-  const db = new Database(join(dataDir, 'idempotency.sqlite'));
-  try {
-    return db.prepare('DELETE FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?').run(tenantId, key).changes;
-  } finally {
-    db.close();
-  }
-};
 
 describe('Idempotency-Key', () => {
   const opened: RunningLedger[] = [];
@@ -143,6 +118,24 @@ describe('Idempotency-Key', () => {
     expect(retry.body).toEqual(first.body);
     const transfers = (await after.auditEvents(`?tenantId=${tenant}`)).filter((e) => e.type === 'data-transferred');
     expect(transfers).toHaveLength(1);
+  });
+
+  it("recovers the first answer from the stream on the instance that wrote it and kept the subject's state", async () => {
+    const ledger = await start();
+    const tenant = newTenant();
+    const path = subjectPath(tenant, newSubject());
+    const headers = { 'idempotency-key': 'warm-crash-window' };
+    await ledger.post(`${path}/consents`, consentBody());
+    const first = await ledger.post(`${path}/transfers`, transferBody(), headers);
+    await ledger.post(`${path}/transfers`, transferBody({ reference: 'later' }));
+    // The answer was lost (as if its record had failed), but this instance kept the stream's state.
+    expect(await forgetAnswer(ledger.dataDir, tenant, 'warm-crash-window')).toBe(1);
+
+    const retry = await ledger.post(`${path}/transfers`, transferBody(), headers);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const transfers = (await ledger.auditEvents(`?tenantId=${tenant}`)).filter((e) => e.type === 'data-transferred');
+    expect(transfers).toHaveLength(2);
   });
 
   it('runs concurrent requests with one key exactly once', async () => {

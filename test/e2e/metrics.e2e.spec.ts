@@ -89,6 +89,23 @@ describe('GET /metrics', () => {
     expect(valueOf(metrics, 'ledger_events_appended_total', { type: 'consent-given' })).toBe(1);
   });
 
+  it("counts the write path's state cache: hits, misses and evictions", async () => {
+    const ledger = await startLedger({ env: { ...ENV, LEDGER_STATE_CACHE_SUBJECTS: '1' } });
+    ledgers.push(ledger);
+    const tenant = newTenant();
+    const [asha, ravi] = [subjectPath(tenant, newSubject()), subjectPath(tenant, newSubject())];
+
+    expectStatus(await ledger.post(`${asha}/consents`, consentBody()), 201); // miss
+    expectStatus(await ledger.post(`${asha}/transfers`, transferBody()), 201); // hit
+    expectStatus(await ledger.post(`${ravi}/consents`, consentBody()), 201); // miss, evicts asha
+    expectStatus(await ledger.post(`${asha}/transfers`, transferBody()), 201); // miss, evicts ravi
+
+    const metrics = await scrape(ledger);
+    expect(valueOf(metrics, 'ledger_state_cache_hits_total')).toBe(1);
+    expect(valueOf(metrics, 'ledger_state_cache_misses_total')).toBe(3);
+    expect(valueOf(metrics, 'ledger_state_cache_evictions_total')).toBe(2);
+  });
+
   it('times requests by route pattern and status class, never by the URL with its ids', async () => {
     const ledger = await start();
     const tenant = newTenant();

@@ -1,14 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decidePolicy } from '../../domain/policy/policy.decide.js';
-import { foldPolicy } from '../../domain/policy/policy.state.js';
+import { evolvePolicy, initialPolicyState, type PolicyState } from '../../domain/policy/policy.state.js';
 import { policyStreamId } from '../../domain/stream-id.js';
 import { policyEventsOf } from '../../event-store/policy-stream.js';
 import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
 import type { CommandOutcome, PolicyCommandBody } from '../write-path/command-outcome.js';
 import { toNewEvents } from '../write-path/event-envelopes.js';
 import { StreamCommandExecutor, writtenEvent } from '../write-path/stream-command-executor.js';
+import type { StreamFold } from '../write-path/stream-fold.js';
 import { PublishPolicyCommand } from './publish-policy.command.js';
+
+/** A tenant's policy stream as the policy decider sees it. */
+const POLICY_FOLD: StreamFold<PolicyState> = {
+  name: 'policy',
+  initial: initialPolicyState(),
+  evolve: (state, events) => policyEventsOf(events).reduce(evolvePolicy, state),
+};
 
 /** A publication is decided on, and appended to, the tenant's policy stream. */
 @CommandHandler(PublishPolicyCommand)
@@ -25,8 +33,9 @@ export class PublishPolicyHandler implements ICommandHandler<PublishPolicyComman
       streamId: policyStreamId(tenantId),
       streamName: "The tenant's policy stream",
       idempotency: request.idempotency,
-      decide: (history, now) => {
-        const decided = decidePolicy(command, foldPolicy(policyEventsOf(history)), { occurredAt: request.occurredAt ?? now });
+      fold: POLICY_FOLD,
+      decide: (state, now) => {
+        const decided = decidePolicy(command, state, { occurredAt: request.occurredAt ?? now });
         // A publication is about no subject ('').
         return toNewEvents(decided, request, '', now, this.ids);
       },

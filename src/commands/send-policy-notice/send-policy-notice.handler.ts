@@ -9,6 +9,7 @@ import { ID_GENERATOR, type IdGenerator } from '../../platform/ids.js';
 import type { CommandOutcome, PolicyCommandBody } from '../write-path/command-outcome.js';
 import { toNewEvents } from '../write-path/event-envelopes.js';
 import { StreamCommandExecutor, writtenEvent } from '../write-path/stream-command-executor.js';
+import { NOTHING_FOLDED } from '../write-path/stream-fold.js';
 import { SendPolicyNoticeCommand } from './send-policy-notice.command.js';
 
 /**
@@ -32,7 +33,9 @@ export class SendPolicyNoticeHandler implements ICommandHandler<SendPolicyNotice
       streamId: policyNoticeStreamId(tenantId, command.version),
       streamName: 'The notice stream',
       idempotency: request.idempotency,
-      decide: async (_notices, now) => {
+      // The notices already sent change nothing about sending another.
+      fold: NOTHING_FOLDED,
+      decide: async (_nothing, now) => {
         const published = await this.store.readStream(policyStreamId(tenantId));
         const decided = decidePolicy(command, foldPolicy(policyEventsOf(published)), { occurredAt: request.occurredAt ?? now });
         // A notice to one subject names that subject, so its events can be found by subject;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerError } from '../../domain/ledger-error.js';
 import { decide } from '../../domain/subject/subject.decide.js';
 import { isSubjectEventType, type SubjectEvent } from '../../domain/subject/subject.events.js';
-import { foldSubject, type SubjectState } from '../../domain/subject/subject.state.js';
+import { evolve, initialSubjectState, type SubjectState } from '../../domain/subject/subject.state.js';
 import { publishedPolicyVersions } from '../../domain/policy/policy.state.js';
 import { subjectStreamId } from '../../domain/stream-id.js';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
@@ -14,6 +14,7 @@ import type { SubjectCommandRequest } from '../request-context/command-context.j
 import type { SubjectCommandBody } from '../write-path/command-outcome.js';
 import { toNewEvents } from '../write-path/event-envelopes.js';
 import { writtenEvent, type StreamWrite } from '../write-path/stream-command-executor.js';
+import type { StreamFold } from '../write-path/stream-fold.js';
 
 /**
  * What every subject command adds to the generic stream write path (StreamCommandExecutor,
@@ -33,15 +34,15 @@ export class SubjectWritePath {
   ) {}
 
   /** One subject command as the stream write path runs it. */
-  write(request: SubjectCommandRequest): StreamWrite<SubjectCommandBody> {
+  write(request: SubjectCommandRequest): StreamWrite<SubjectCommandBody, SubjectState> {
     const { tenantId, subjectId } = request;
     return {
       tenantId,
       streamId: subjectStreamId(tenantId, subjectId),
       streamName: 'The subject',
       idempotency: request.idempotency,
-      decide: async (history, now) => {
-        const state = foldSubject(history.filter(isSubjectEvent).map(toSubjectEvent));
+      fold: SUBJECT_FOLD,
+      decide: async (state, now) => {
         const decided = await this.decide(request, state, now);
         // Sealed before the write path chains the hashes, so they cover the stored
         // (encrypted) bytes and every proof stays valid after the key is destroyed.
@@ -108,6 +109,13 @@ export class SubjectWritePath {
 const createdIds = (events: readonly StoredEvent[]): { grievanceId?: string } => {
   const grievanceId = events.find((event) => event.type === 'grievance-lodged')?.data['grievanceId'];
   return typeof grievanceId === 'string' ? { grievanceId } : {};
+};
+
+/** A subject's stream as the subject decider sees it. */
+export const SUBJECT_FOLD: StreamFold<SubjectState> = {
+  name: 'subject',
+  initial: initialSubjectState(),
+  evolve: (state, events) => events.filter(isSubjectEvent).map(toSubjectEvent).reduce(evolve, state),
 };
 
 const isShredding = (events: readonly (NewEvent | StoredEvent)[]): boolean =>

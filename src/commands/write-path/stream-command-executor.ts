@@ -14,12 +14,14 @@ import { CLOCK, type Clock } from '../../platform/clock.js';
 import type { IdempotencyClaim } from '../request-context/command-context.js';
 import type { CommandBody, CommandOutcome, WrittenEvent } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import type { StreamFold } from './stream-fold.js';
+import { StreamStateCache, type StreamState } from './stream-state-cache.js';
 
 /** Conflicts are retried on fresh state this many times before answering 409. */
 export const MAX_CONFLICT_ATTEMPTS = 5;
 
 /** One command against one stream, as the write path needs it. */
-export interface StreamWrite<Body extends CommandBody> {
+export interface StreamWrite<Body extends CommandBody, State> {
   /** Idempotency keys are scoped per tenant. */
   readonly tenantId: string;
   /** The stream the decision is about and the events go to: the consistency boundary. */
@@ -27,13 +29,16 @@ export interface StreamWrite<Body extends CommandBody> {
   /** How the 409 after repeated conflicts names the stream, e.g. "The subject". */
   readonly streamName: string;
   readonly idempotency: IdempotencyClaim | undefined;
+  /** How the stream's events become the state `decide` gets. */
+  readonly fold: StreamFold<State>;
   /**
-   * Folds the stream's history, decides, and returns the events to append (metadata
-   * without hashes), or none when the command changes nothing. Called again on fresh
-   * history after a version conflict, so it must have no effects; it may read other
-   * streams (which are then not part of the consistency boundary).
+   * Decides on the stream's folded state and returns the events to append (metadata
+   * without hashes), or none when the command changes nothing. Called again on fresh state
+   * after a version conflict, so it must have no effects and must not change `state` (a
+   * kept state is shared by the commands on its stream); it may read other streams (which
+   * are then not part of the consistency boundary).
    */
-  decide(history: readonly StoredEvent[], recordedAt: string): Promise<readonly NewEvent[]> | readonly NewEvent[];
+  decide(state: State, recordedAt: string): Promise<readonly NewEvent[]> | readonly NewEvent[];
   /**
    * The answer body around the events written (none for a 200); list them with
    * `writtenEvent`. The stored events are given so an answer can carry an id a decision
@@ -54,6 +59,12 @@ export interface StreamWrite<Body extends CommandBody> {
  * decide, chain the new events' hashes, append with the expected revision, and on a version
  * conflict do it all again (deciding is pure, so re-running it is safe). An Idempotency-Key
  * makes a retry get the first answer again.
+ *
+ * Loading goes through the StreamStateCache: a stream seen before is brought up to date by
+ * reading only the events after its kept revision (usually none), so no-ops and refusals are
+ * decided on the stream as it is now, and the append's expected revision catches a writer
+ * that slips in after that read. On a conflict the entry is dropped and the next attempt
+ * reads the whole stream.
  */
 @Injectable()
 export class StreamCommandExecutor {
@@ -66,9 +77,11 @@ export class StreamCommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
     // Counts the events appended; absent when the executor is made by hand (tests).
     @Optional() private readonly metrics?: LedgerMetrics,
+    // Provided by the commands module, sized by LEDGER_STATE_CACHE_SUBJECTS.
+    @Optional() private readonly cache: StreamStateCache = new StreamStateCache(DEFAULT_STATE_CACHE_STREAMS),
   ) {}
 
-  async execute<Body extends CommandBody>(write: StreamWrite<Body>): Promise<CommandOutcome<Body>> {
+  async execute<Body extends CommandBody, State>(write: StreamWrite<Body, State>): Promise<CommandOutcome<Body>> {
     const idempotency = write.idempotency;
     if (!idempotency) return this.decideAndAppend(write);
     return this.idempotencyLocks.run(`${write.tenantId}\u0000${idempotency.key}`, async () => {
@@ -107,33 +120,38 @@ export class StreamCommandExecutor {
     });
   }
 
-  private async decideAndAppend<Body extends CommandBody>(write: StreamWrite<Body>): Promise<CommandOutcome<Body>> {
-    const streamId = write.streamId;
+  private async decideAndAppend<Body extends CommandBody, State>(write: StreamWrite<Body, State>): Promise<CommandOutcome<Body>> {
+    const { streamId, fold } = write;
+    const cacheKey = `${fold.name}\u0000${streamId}`;
     for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
-      const history = await this.store.readStream(streamId);
+      const known = await this.load(cacheKey, streamId, fold);
       // The events were appended but the answer was never recorded (a crash in between):
       // the stream itself remembers the key, so the retry still gets the first answer.
+      // Rare, so the stream is read whole only when its keys name this one.
       const key = write.idempotency?.key;
-      const earlier = key === undefined ? [] : history.filter((event) => event.metadata.idempotencyKey === key);
-      if (earlier.length > 0) return { status: 201, body: write.answer(earlier) };
+      if (key !== undefined && known.idempotencyKeys.has(key)) {
+        const earlier = (await this.store.readStream(streamId)).filter((event) => event.metadata.idempotencyKey === key);
+        if (earlier.length > 0) return { status: 201, body: write.answer(earlier) };
+      }
 
-      const decided = await write.decide(history, this.clock.now().toISOString());
+      const decided = await write.decide(known.state, this.clock.now().toISOString());
       if (decided.length === 0) return { status: 200, body: write.answer([]) };
 
-      const last = history.at(-1);
       // The stream positions are known here because the append is checked against exactly
       // this revision: if another writer got there first the append fails, and the next
-      // attempt chains again from the fresh history. Chaining is the last step before the
+      // attempt chains again from the fresh stream. Chaining is the last step before the
       // store, so anything that transforms the stored form (e.g. encryption) must go before it.
-      const chained = chainEvents(streamId, previousHashOf(last), last === undefined ? 0 : last.streamPosition + 1, decided);
+      const chained = chainEvents(streamId, known.lastHash, known.revision + 1, decided);
       await write.beforeAppend?.(chained);
       let result;
       try {
-        result = await this.store.append(streamId, chained, last === undefined ? 'no-stream' : last.streamPosition);
+        result = await this.store.append(streamId, chained, known.revision < 0 ? 'no-stream' : known.revision);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        this.cache.delete(cacheKey, known);
         continue;
       }
+      this.cache.set(cacheKey, advance(known, fold, result.events));
       this.metrics?.eventsAppended(result.events);
       await write.afterAppend?.(result.events);
       return { status: 201, body: write.answer(result.events) };
@@ -143,7 +161,63 @@ export class StreamCommandExecutor {
       `${write.streamName} changed ${MAX_CONFLICT_ATTEMPTS} times while this command was decided; retry it.`,
     );
   }
+
+  /**
+   * The stream's state as it is now: the kept state brought up to date with the events
+   * appended since (by anyone), or, without one, the whole stream folded. Kept for the next
+   * command either way, unless the stream is empty.
+   */
+  private async load<State>(cacheKey: string, streamId: string, fold: StreamFold<State>): Promise<StreamState<State>> {
+    const kept = this.cache.get<State>(cacheKey);
+    if (kept !== undefined) {
+      const since = await this.store.readStream(streamId, { fromRevision: kept.revision + 1 });
+      if (since.length === 0) return kept;
+      // Streams only grow, so the tail starts right after the kept revision; if it does not,
+      // the kept state is no prefix of this stream and is not used.
+      if (since[0]?.streamPosition === kept.revision + 1) {
+        const known = advance(kept, fold, since);
+        this.cache.set(cacheKey, known);
+        return known;
+      }
+      this.cache.delete(cacheKey, kept);
+    }
+    const known = advance(emptyStream(fold), fold, await this.store.readStream(streamId));
+    // An empty stream costs no more to read again than its tail: keeping it would only let
+    // commands refused on unknown subjects push out the states worth keeping.
+    if (known.revision >= 0) this.cache.set(cacheKey, known);
+    return known;
+  }
 }
+
+/** Default of LEDGER_STATE_CACHE_SUBJECTS, and the size of an executor made by hand. */
+export const DEFAULT_STATE_CACHE_STREAMS = 10_000;
+
+const emptyStream = <State>(fold: StreamFold<State>): StreamState<State> => ({
+  state: fold.initial,
+  revision: -1,
+  lastHash: GENESIS_HASH,
+  idempotencyKeys: new Set(),
+});
+
+/**
+ * The state after `events`, the next events of the stream. The key set is shared and grows
+ * in place (see StreamState), so an append costs the new events only, however long the stream.
+ */
+const advance = <State>(known: StreamState<State>, fold: StreamFold<State>, events: readonly StoredEvent[]): StreamState<State> => {
+  const last = events.at(-1);
+  if (last === undefined) return known;
+  for (const event of events) {
+    if (event.metadata.idempotencyKey !== null && event.metadata.idempotencyKey !== undefined) {
+      known.idempotencyKeys.add(event.metadata.idempotencyKey);
+    }
+  }
+  return {
+    state: fold.evolve(known.state, events),
+    revision: last.streamPosition,
+    lastHash: previousHashOf(last),
+    idempotencyKeys: known.idempotencyKeys,
+  };
+};
 
 const isRuleRefusal = (error: LedgerError): boolean =>
   (error.status === 409 || error.status === 422) && error.code !== 'concurrent-modification';
@@ -158,8 +232,7 @@ const refusalFrom = (body: unknown): LedgerError => {
  * An event written before the hash chain existed has no hash: the chain then starts afresh
  * at the genesis hash after it (`ledger verify --allow-unhashed` accepts such a prefix).
  */
-const previousHashOf = (last: StoredEvent | undefined): string =>
-  typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH;
+const previousHashOf = (last: StoredEvent): string => (typeof last.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH);
 
 export const writtenEvent = (event: StoredEvent): WrittenEvent => ({
   id: event.id,

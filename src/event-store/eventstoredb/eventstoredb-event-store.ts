@@ -28,8 +28,10 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type StoredEvent,
   readAllTenants,
+  readStreamFrom,
 } from '../event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 
@@ -125,11 +127,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const from = readStreamFrom(options);
     this.assertOpen();
     const events: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START })) {
+      const fromRevision = from === 0 ? START : BigInt(from);
+      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision })) {
         const event = toStoredEvent(resolved);
         if (event) events.push(event);
       }

@@ -8,8 +8,10 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type StoredEvent,
   readAllTenants,
+  readStreamFrom,
 } from '../event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 
@@ -71,7 +73,9 @@ export class SqliteEventStore implements EventStore {
          VALUES (@eventId, @streamId, @streamPosition, @type, @tenantId, @occurredAt, @recordedAt, @data, @metadata)`,
       ),
       byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
-      readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_position'),
+      readStream: db.prepare<[string, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position',
+      ),
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?'),
       readAllForTenant: db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE tenant_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
@@ -127,8 +131,9 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: first + events.length - 1, events: stored };
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
-    return this.guard(() => this.statements.readStream.all(streamId).map(toStoredEvent));
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const from = readStreamFrom(options);
+    return this.guard(() => this.statements.readStream.all(streamId, from).map(toStoredEvent));
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {

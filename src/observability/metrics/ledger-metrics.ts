@@ -39,6 +39,24 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  private readonly stateCacheHits = new Counter({
+    name: 'ledger_state_cache_hits_total',
+    help: 'Commands whose stream state this instance had kept: only the events appended since were read.',
+    registers: [this.registry],
+  });
+
+  private readonly stateCacheMisses = new Counter({
+    name: 'ledger_state_cache_misses_total',
+    help: 'Commands whose stream state was not kept (first use, evicted, or dropped after a conflict): the whole stream was read.',
+    registers: [this.registry],
+  });
+
+  private readonly stateCacheEvictions = new Counter({
+    name: 'ledger_state_cache_evictions_total',
+    help: 'Stream states dropped to stay within LEDGER_STATE_CACHE_SUBJECTS, least recently used first.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -63,6 +81,15 @@ export class LedgerMetrics {
 
   eventsAppended(events: readonly { readonly type: string }[]): void {
     for (const event of events) this.events.inc({ type: event.type });
+  }
+
+  /** A lookup in the write path's stream state cache. */
+  stateCacheLookup(found: boolean): void {
+    (found ? this.stateCacheHits : this.stateCacheMisses).inc();
+  }
+
+  stateCacheEvicted(): void {
+    this.stateCacheEvictions.inc();
   }
 
   /** `route` is the route's pattern; undefined (no route matched) is labelled `unmatched`. */
