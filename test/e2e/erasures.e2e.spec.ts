@@ -335,7 +335,11 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
     });
 
     it('refuses an atLeast beyond the log (no command answered it) with 400 naming atLeast', async () => {
-      const answer = await ledger.get('/v1/deletions/summary?atLeast=999999');
+      // After the product's 2 s wait, not the longer one the e2e ledgers use.
+      const own = await startLedger({ env: { LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '2000' } });
+      const answer = await own.get('/v1/deletions/summary?atLeast=999999');
+      await own.close();
+      removeDataDir(own.dataDir);
       expect(answer.status).toBe(400);
       expect(answer.body.code).toBe('validation-failed');
       expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['atLeast']);

@@ -273,7 +273,8 @@ describe('grievances', () => {
     let grievanceId: string;
 
     beforeAll(async () => {
-      ledger = await startLedger({ clock: new TestClock('2026-03-10T00:00:00.000Z') });
+      // The product's 2 s `atLeast` wait: an atLeast beyond the log is refused after it.
+      ledger = await startLedger({ clock: new TestClock('2026-03-10T00:00:00.000Z'), env: { LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '2000' } });
       const lodged = await ledger.post(`${path}/grievances`, grievanceBody({ receivedAt: '2026-03-01T00:00:00Z' }));
       expect(lodged.status).toBe(201);
       grievanceId = lodged.body.grievanceId;

@@ -76,7 +76,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
     // Spec files run side by side on two cores, where a read model can lag past the product's
     // 2 s `atLeast` wait; these tests check what reads show, so they wait longer. The tests of
     // the wait itself set it back to 2 s.
-    LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '15000',
+    LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '30000',
     ...(!ownKeys && { LEDGER_API_KEYS: JSON.stringify([e2eAdminKeyEntry]) }),
     ...options.env,
     LEDGER_DATA_DIR: dataDir,

@@ -28,8 +28,12 @@ export interface HealthAnswer {
   projections: { name: string; state: string; position: number; lag: number; error: string | null; failedEventId: string | null }[];
 }
 
-/** Waits (bounded) until /health shows every projection at the event store's last position. */
-export const caughtUp = async (ledger: RunningLedger, timeoutMs = 5000): Promise<HealthAnswer> => {
+/**
+ * Waits (bounded) until /health shows every projection at the event store's last position. The
+ * bound is generous: spec files run side by side and share one FerretDB in CI, so read models
+ * can lag for seconds; a stuck projection still fails here, with its state in the message.
+ */
+export const caughtUp = async (ledger: RunningLedger, timeoutMs = 30_000): Promise<HealthAnswer> => {
   const isCaughtUp = (health: HealthAnswer) =>
     health.projections.length > 0 &&
     health.projections.every((p) => p.state === 'running' && p.position === health.eventStore.lastPosition);
