@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from './runner/projection-runner.js';
+import { ProjectionProgress } from './projection-progress.js';
 
 /**
  * api.md: a read waits at most 2 s for `atLeast`, then answers 503 read-model-lagging; or 400
@@ -12,7 +12,7 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 @Injectable()
 export class ReadFreshness {
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
