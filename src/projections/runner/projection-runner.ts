@@ -233,11 +233,13 @@ export class ProjectionRunner extends ProjectionProgress implements OnApplicatio
       this.standBy(tracker);
       tracker.position = await this.readStore.getCheckpoint(name);
       tracker.error = null;
+      this.onChange?.();
       return false;
     }
     if (previous === null || previous.token !== lease.token) {
       // Newly ours: another runner may have moved the checkpoint meanwhile.
       tracker.position = await this.readStore.getCheckpoint(name);
+      this.onChange?.();
       if (tracker.state === 'standby') this.logger.log(`${name}: lease taken (token ${lease.token}) at position ${tracker.position}`);
     }
     tracker.lease = lease;
