@@ -12,8 +12,9 @@
 //                   what features build on; imports layers 1-3, never a feature
 //   4 features      src/commands/, src/read-models/, src/evidence/, src/audit/, src/privacy/,
 //                   src/access/, src/observability/, src/ops-dashboard/, src/subject-export/
-//   5 root          src/app.*.ts, src/main.ts, src/stores/, src/cli/: the only code that
-//                   knows every adapter and every feature
+//   5 root          src/app.*.ts, src/main.ts, src/projector.worker.ts (the projector worker's
+//                   entry, which opens its own stores), src/stores/, src/cli/: the only code
+//                   that knows every adapter and every feature
 //
 // Features and another feature: a feature uses another through that feature's Nest module
 // (imported in its own module's `imports`) and the classes, tokens and types the module

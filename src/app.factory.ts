@@ -50,6 +50,7 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(problems);
   app.enableShutdownHooks();
-  setupOpenApi(app, isPublicRoute);
+  // A projector serves no API to describe: health and metrics only.
+  if (options.config.role !== 'projector') setupOpenApi(app, isPublicRoute);
   return app;
 };

@@ -10,7 +10,9 @@ import { EvidenceModule } from './evidence/evidence.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { OpsDashboardModule } from './ops-dashboard/ops-dashboard.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { ProjectionsModule } from './projections/projections.module.js';
+import { ProjectionsModule, type ProjectionPlacement } from './projections/projections.module.js';
+import type { ProjectorWorkerOptions } from './projections/worker/projector-worker-host.js';
+import { ReadModelMetricsModule } from './read-models/metrics/read-model-metrics.module.js';
 import { PROJECTIONS } from './app.projections.js';
 import { logSettingsOf, type LogSettings } from './observability/logging/request-log.options.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
@@ -26,7 +28,24 @@ export interface AppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
   /** Where the JSON log lines go instead of standard output (tests capture them); implies JSON logs. */
   readonly logStream?: DestinationStream;
+  /** The projector worker's entry; default the compiled `projector.worker.js` beside this file (tests run the TypeScript). */
+  readonly projectorWorker?: ProjectorWorkerOptions;
 }
+
+/**
+ * Where the projections run (docs/deployment.md#roles). `all` on the embedded event store: in a
+ * worker thread, since the SQLite reads of the log and writes of the read models are
+ * synchronous and would hold up the thread answering HTTP. `all` on EventStoreDB: on this
+ * thread, where the runner's work is asynchronous I/O (production scales with `api` and
+ * `projector` processes instead). `projector`: on this thread, which serves only health and
+ * metrics. `api`: in other processes.
+ */
+export const projectionPlacement = (options: AppOptions): ProjectionPlacement => {
+  const { role, eventStoreConnectionString } = options.config;
+  if (role === 'api') return { runIn: 'elsewhere' };
+  if (role === 'projector' || eventStoreConnectionString !== undefined) return { runIn: 'this-thread' };
+  return { runIn: 'worker', worker: options.projectorWorker ?? { entry: new URL('./projector.worker.js', import.meta.url) } };
+};
 
 /** How the app logs, from its options and LEDGER_LOG_LEVEL. */
 export const appLogSettings = (options: AppOptions): LogSettings =>
@@ -59,7 +78,21 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     // Built once per app and handed to every module that needs them: Nest shares a dynamic
     // module by object identity, so there is one projection runner and one transparency log.
-    const projections = ProjectionsModule.forRoot(PROJECTIONS);
+    const projections = ProjectionsModule.forRoot(PROJECTIONS, projectionPlacement(options));
+    const metrics = ReadModelMetricsModule.register(projections);
+    if (options.config.role === 'projector') {
+      // The projections, and what operates them: the health routes and the metrics.
+      return {
+        module: AppModule,
+        imports: [
+          PlatformModule.register(options),
+          AccessModule.register(options.config),
+          projections,
+          metrics,
+          ObservabilityModule.register(appLogSettings(options), projections),
+        ],
+      };
+    }
     const evidence = EvidenceModule.register(projections);
     return {
       module: AppModule,
@@ -74,6 +107,7 @@ export class AppModule {
         evidence,
         AuditModule.register(projections, evidence),
         OpsDashboardModule,
+        metrics,
         ObservabilityModule.register(appLogSettings(options), projections),
       ],
     };

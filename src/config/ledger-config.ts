@@ -52,6 +52,12 @@ export interface LedgerConfig {
   readonly projectionLeaseTtlMs: number;
   /** How long a read with `?atLeast=` waits for its read model before answering 503 (or 400). */
   readonly readYourWritesTimeoutMs: number;
+  /**
+   * What this process runs (docs/deployment.md#roles): `all` serves the API and keeps the read
+   * models; `api` serves the API and runs no projection; `projector` runs only the projections,
+   * with the health routes and metrics.
+   */
+  readonly role: LedgerRole;
   /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
   readonly testCrashAt: CrashPoint | undefined;
 }
@@ -59,6 +65,12 @@ export interface LedgerConfig {
 /** pino's level names, most severe first. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LedgerLogLevel = (typeof LOG_LEVELS)[number];
+
+/** What opening the stores needs (src/stores/open-stores.ts), also in the projector worker. */
+export type StoreSettings = Pick<LedgerConfig, 'dataDir' | 'eventStoreConnectionString' | 'mongodbUrl' | 'groupCommitMaxBatch'>;
+
+export const LEDGER_ROLES = ['all', 'api', 'projector'] as const;
+export type LedgerRole = (typeof LEDGER_ROLES)[number];
 
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
 
@@ -99,6 +111,7 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   stateCacheSubjects: integer(env, 'LEDGER_STATE_CACHE_SUBJECTS', 10_000, 0, 10_000_000),
   projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
   readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
+  role: oneOf(env, 'LEDGER_ROLE', LEDGER_ROLES, 'all'),
   testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
 });
 

@@ -31,8 +31,16 @@ describe('configuration from the environment', () => {
       stateCacheSubjects: 10000,
       projectionLeaseTtlMs: 10000,
       readYourWritesTimeoutMs: 2000,
+      role: 'all',
       testCrashAt: undefined,
     });
+  });
+
+  it('reads LEDGER_ROLE (all, api, projector, any case) and refuses another role', () => {
+    expect(parseConfig({ LEDGER_ROLE: 'api' }).role).toBe('api');
+    expect(parseConfig({ LEDGER_ROLE: 'Projector' }).role).toBe('projector');
+    expect(parseConfig({ LEDGER_ROLE: 'all' }).role).toBe('all');
+    expect(() => parseConfig({ LEDGER_ROLE: 'worker' })).toThrow(/LEDGER_ROLE: must be one of all, api, projector, got "worker"/);
   });
 
   it('reads every variable', () => {

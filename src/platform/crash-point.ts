@@ -1,8 +1,12 @@
+import { writeSync } from 'node:fs';
+import { isMainThread, threadId } from 'node:worker_threads';
+
 /**
  * Test hook for the crash tests (test/crash/): `LEDGER_TEST_CRASH_AT=<point>` makes the
  * server kill itself with SIGKILL the first time it reaches that point, so a test can crash
  * it at an exact spot (e.g. between a read-model write and its checkpoint). Unset, as in
- * production, `crashPoint` is a no-op. Only main.ts arms it; the CLI and in-process tests never do.
+ * production, `crashPoint` is a no-op. Only main.ts and the projector worker arm it (each thread
+ * has its own copy of this module); the CLI and in-process tests never do.
  */
 export const CRASH_POINTS = ['projection-after-write'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
@@ -14,5 +18,8 @@ export const armCrashPoint = (point: CrashPoint | undefined): void => {
 };
 
 export const crashPoint = (point: CrashPoint): void => {
-  if (armed === point) process.kill(process.pid, 'SIGKILL');
+  if (armed !== point) return;
+  // Written synchronously, before the signal: the crash tests check which thread got there.
+  writeSync(2, `crash point ${point} reached on ${isMainThread ? 'the main thread' : `worker thread ${threadId}`}\n`);
+  process.kill(process.pid, 'SIGKILL');
 };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
 import { LedgerError, validationFailed } from '../domain/ledger-error.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from './runner/projection-runner.js';
+import { ProjectionProgress } from './projection-progress.js';
 
 /**
  * A read waits at most `LEDGER_READ_YOUR_WRITES_TIMEOUT_MS` (2 s by default) for `atLeast`, then
@@ -12,7 +12,7 @@ import { ProjectionRunner } from './runner/projection-runner.js';
 @Injectable()
 export class ReadFreshness {
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}

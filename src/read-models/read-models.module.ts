@@ -1,10 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MetricsModule } from '../observability/metrics/metrics.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { ErasuresController } from './erasure-monitor/erasures.controller.js';
 import { GrievancesController } from './grievance-monitor/grievances.controller.js';
-import { ReadModelGauges } from './metrics/read-model-gauges.js';
 import { PoliciesController } from './policy-register/policies.controller.js';
 import { ReConsentController } from './re-consent/re-consent.controller.js';
 import { ProcessingRecordController } from './processing-record/processing-record.controller.js';
@@ -12,14 +10,17 @@ import { SubjectHistoryController } from './subject-history/subject-history.cont
 import { SubjectStatusController } from './subject-status/subject-status.controller.js';
 import { TransferRegisterController } from './transfer-register/transfer-register.controller.js';
 
-/** The read models' query routes; their projections run in the app's ProjectionsModule. */
+/**
+ * The read models' query routes; their projections run in the app's ProjectionsModule, and their
+ * gauges are in ReadModelMetricsModule.
+ */
 @Module({})
 export class ReadModelsModule {
   /** `projections` and `evidence`: the app's ProjectionsModule and EvidenceModule (the status as of an instant carries proofs). */
   static register(projections: DynamicModule, evidence: DynamicModule): DynamicModule {
     return {
       module: ReadModelsModule,
-      imports: [StoresModule, PrivacyModule, MetricsModule, projections, evidence],
+      imports: [StoresModule, PrivacyModule, projections, evidence],
       // The history route is registered before the status route's parameter could swallow it.
       controllers: [
         SubjectHistoryController,
@@ -31,8 +32,6 @@ export class ReadModelsModule {
         ReConsentController,
         ProcessingRecordController,
       ],
-      // Counted into the app's LedgerMetrics when Prometheus scrapes.
-      providers: [ReadModelGauges],
     };
   }
 }

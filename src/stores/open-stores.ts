@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LedgerConfig } from '../config/ledger-config.js';
+import type { StoreSettings } from '../config/ledger-config.js';
 import { openEventStoreDb } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
@@ -19,24 +19,24 @@ import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store.js';
  * under LEDGER_DATA_DIR unless a server is configured. Used by the app and the CLI alike.
  */
 /** EventStoreDB when a connection string is configured (one client per process), else SQLite. */
-export const openEventStore = async (config: LedgerConfig): Promise<EventStore> =>
+export const openEventStore = async (config: StoreSettings): Promise<EventStore> =>
   config.eventStoreConnectionString !== undefined
     ? openEventStoreDb(config.eventStoreConnectionString)
     : new SqliteEventStore(openSqliteFile(join(config.dataDir, 'events.sqlite')), { maxBatch: config.groupCommitMaxBatch });
 
 /** With MongoDB configured, shared by every instance; else a file next to the events. */
-export const openIdempotencyStore = async (config: LedgerConfig): Promise<IdempotencyStore> =>
+export const openIdempotencyStore = async (config: StoreSettings): Promise<IdempotencyStore> =>
   config.mongodbUrl !== undefined
     ? openMongoIdempotencyStore(config.mongodbUrl)
     : new SqliteIdempotencyStore(openSqliteFile(join(config.dataDir, 'idempotency.sqlite')), { maxBatch: config.groupCommitMaxBatch });
 
-export const openReadStore = async (config: LedgerConfig): Promise<ReadStore> =>
+export const openReadStore = async (config: StoreSettings): Promise<ReadStore> =>
   config.mongodbUrl !== undefined
     ? openMongoReadStore(config.mongodbUrl)
     : new SqliteReadStore(openSqliteFile(join(config.dataDir, 'read-models.sqlite'), { synchronous: 'NORMAL' }));
 
 /** Like the idempotency store: shared in MongoDB when configured, else its own file (never the event store). */
-export const openSubjectKeyStore = async (config: LedgerConfig): Promise<SubjectKeyStore> =>
+export const openSubjectKeyStore = async (config: StoreSettings): Promise<SubjectKeyStore> =>
   config.mongodbUrl !== undefined
     ? openMongoSubjectKeyStore(config.mongodbUrl)
     : openSqliteSubjectKeyStore(join(config.dataDir, 'keys.sqlite'), { maxBatch: config.groupCommitMaxBatch });

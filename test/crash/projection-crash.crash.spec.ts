@@ -11,6 +11,7 @@ import {
   sendChains,
   type SentCommand,
 } from '../support/crash-checks.js';
+import { eventually } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
 const CRASHES = 3;
@@ -27,7 +28,7 @@ const commandsFor = (tenant: string, subjects: number): SentCommand[][] =>
     ];
   });
 
-describe('kill -9 of the projection runner between a read-model write and its checkpoint', () => {
+describe('kill -9 of the projection runner between a read-model write and its checkpoint (in the projector worker)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
@@ -61,6 +62,13 @@ describe('kill -9 of the projection runner between a read-model write and its ch
         let timer: NodeJS.Timeout | undefined;
         const still = new Promise((r) => (timer = setTimeout(() => r('still running'), 15_000)));
         expect(await Promise.race([running.exited, still]).finally(() => clearTimeout(timer))).toBe('SIGKILL');
+        // By the projector worker (LEDGER_ROLE=all on the embedded stores), not the thread answering HTTP.
+        const line = await eventually(
+          async () => /crash point projection-after-write reached on (.+)/.exec(running.output())?.[1],
+          (where) => where !== undefined,
+          5000,
+        );
+        expect(line).toMatch(/^worker thread \d+$/);
       }
       // It died exactly there: some read model holds a document past its projection's checkpoint.
       await withStores(dataDir, mongodbUrl, async ({ readStore }) => {

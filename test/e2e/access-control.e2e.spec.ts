@@ -12,6 +12,7 @@ import {
   type LedgerClient,
   type RunningLedger,
 } from '../support/ledger-app.js';
+import { TEST_PROJECTOR_WORKER } from '../support/projector-worker.js';
 import { caughtUp, eventIds } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 
@@ -318,6 +319,7 @@ const ROWS: readonly Row[] = [
 const routesOfTheApp = async (): Promise<Set<string>> => {
   const dataDir = newDataDir();
   const app = await createLedgerApp({
+    projectorWorker: TEST_PROJECTOR_WORKER,
     config: parseConfig({ ...mongoFor(dataDir), LEDGER_DATA_DIR: dataDir, LEDGER_API_KEYS: keyConfig, PORT: '0', HOST: '127.0.0.1' }),
     logger: false,
   });

@@ -19,6 +19,7 @@ import { PROJECTIONS } from '../../src/app.projections.js';
 import { rebuildProjections } from '../../src/projections/runner/rebuild.js';
 import { openEventStore, openReadStore, openSubjectKeyStore } from '../../src/stores/open-stores.js';
 import { e2eAdminKeyEntry, mongoFor, newDataDir, removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
+import { TEST_PROJECTOR_WORKER } from '../support/projector-worker.js';
 import { caughtUp, csvObjects, eventIds } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { storedFormOf } from '../support/sealed-events.js';
@@ -280,6 +281,7 @@ describe('crypto-shredding of personal data, through the real app', () => {
 
     // The same data directory (and MongoDB database) with another master key.
     const app = await createLedgerApp({
+      projectorWorker: TEST_PROJECTOR_WORKER,
       config: parseConfig({
         ...mongoFor(dataDir),
         ...env,

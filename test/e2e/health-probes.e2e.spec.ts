@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { openSqliteFile } from '../../src/platform/sqlite/sqlite-file.js';
 import { READ_STORE, type ReadStore } from '../../src/read-store/read-store.port.js';
 import { mongoFor, newDataDir, removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
+import { TEST_PROJECTOR_WORKER } from '../support/projector-worker.js';
 import { eventually } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 
@@ -114,6 +115,7 @@ describe('health probes: GET /health/live and /health/ready', () => {
     const dataDir = newDataDir();
     cleanup.push(async () => removeDataDir(dataDir));
     const app: NestFastifyApplication = await createLedgerApp({
+      projectorWorker: TEST_PROJECTOR_WORKER,
       config: parseConfig({ ...mongoFor(dataDir), LEDGER_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
       logger: false,
     });

@@ -12,6 +12,7 @@ import {
   startLedger,
   type RunningLedger,
 } from '../support/ledger-app.js';
+import { TEST_PROJECTOR_WORKER } from '../support/projector-worker.js';
 import { eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 
@@ -105,6 +106,7 @@ describe('structured logs', () => {
   it('logs successful probes and scrapes at debug, below the default level, and a failing probe at error', async () => {
     const dataDir = newDataDir();
     const app = await createLedgerApp({
+      projectorWorker: TEST_PROJECTOR_WORKER,
       config: parseConfig({
         ...mongoFor(dataDir),
         LEDGER_DATA_DIR: dataDir,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
+import { ProjectionProgress } from '../../src/projections/projection-progress.js';
 import { removeDataDir, startLedger, type RunningLedger } from '../support/ledger-app.js';
 import { eventIds, eventually, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
@@ -9,7 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('GET /v1/tenants/{t}/subjects/{s}', () => {
   let ledger: RunningLedger;
-  let runner: ProjectionRunner;
+  let runner: ProjectionProgress;
   const clock = new TestClock('2026-03-01T10:00:00.000Z');
 
   beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('GET /v1/tenants/{t}/subjects/{s}', () => {
       clock,
       env: { LEDGER_ERASURE_DAYS: '30', LEDGER_ERASURE_SYSTEMS: 'crm,backups' },
       beforeListen: (app) => {
-        runner = app.get(ProjectionRunner);
+        runner = app.get(ProjectionProgress);
       },
     });
   });

@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import type { Clock } from '../../src/platform/clock.js';
+import { TEST_PROJECTOR_WORKER } from './projector-worker.js';
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -85,6 +86,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
   });
   const app: NestFastifyApplication = await createLedgerApp({
     config,
+    projectorWorker: TEST_PROJECTOR_WORKER,
     logger: options.logger ?? false,
     ...(options.clock && { clock: options.clock }),
     ...(options.logStream && { logStream: options.logStream }),

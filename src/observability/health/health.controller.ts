@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSch
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ApiProblems, problemContent, PROBLEM_JSON } from '../../http/openapi/api-responses.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import { ProjectionProgress } from '../../projections/projection-progress.js';
 import { HealthDto } from './health.response.js';
 
 /**
@@ -16,7 +16,7 @@ import { HealthDto } from './health.response.js';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionProgress,
   ) {}
 
   @Get()

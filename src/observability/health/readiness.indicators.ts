@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { ProjectionRunner, type ProjectionState } from '../../projections/runner/projection-runner.js';
+import { ProjectionProgress, type ProjectionState } from '../../projections/projection-progress.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 
 /** A probe that gets no answer from a store within this time counts it as down. */
@@ -23,7 +23,7 @@ export class ReadinessIndicators {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly eventLog: EventStore,
     @Inject(READ_STORE) private readonly readModels: ReadStore,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionProgress,
   ) {}
 
   eventStore(): PromiseLike<HealthIndicatorResult<'eventStore'>> {

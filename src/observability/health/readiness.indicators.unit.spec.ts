@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import type { ProjectionHealth, ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { ProjectionHealth, ProjectionProgress } from '../../projections/projection-progress.js';
 import type { ReadStore } from '../../read-store/read-store.port.js';
 import { PROBE_TIMEOUT_MS, ReadinessIndicators } from './readiness.indicators.js';
 
@@ -22,7 +22,7 @@ const readiness = (options: {
     new HealthIndicatorService(),
     { lastPosition: options.lastPosition ?? (async () => 3) } as unknown as EventStore,
     { getCheckpoint: options.getCheckpoint ?? (async () => 3) } as unknown as ReadStore,
-    { health: () => options.projections ?? [projection('subject-status', 'running')] } as unknown as ProjectionRunner,
+    { health: () => options.projections ?? [projection('subject-status', 'running')] } as unknown as ProjectionProgress,
   );
   // Quiet: the causes are logged through Nest's logger.
   (indicators as unknown as { logger: { warn: () => void } }).logger = { warn: () => undefined };

@@ -1,18 +1,14 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LedgerError } from '../../domain/ledger-error.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import { PROJECTION_LIST, type Projection } from '../projection.js';
+import { ProjectionProgress, waitForPosition, wakeWaiters, type ProjectionHealth, type WatchedProjection } from '../projection-progress.js';
 import { applyBatch } from './projection-processor.js';
 
-/**
- * `running`: this instance holds the projection's lease and applies events; `standby`:
- * another instance holds it, and the position shown is the stored checkpoint.
- */
-export type ProjectionState = 'starting' | 'running' | 'standby' | 'failed' | 'stopped';
+export type { ProjectionHealth, ProjectionState } from '../projection-progress.js';
 
 export interface ProjectionRunnerOptions {
   /** This runner's lease owner id (default: host, pid and a random UUID). */
@@ -27,27 +23,17 @@ export interface ProjectionRunnerOptions {
   readonly checkpointPollMs?: number;
   /** Wall-clock time in epoch ms for lease expiry (default `Date.now`). */
   readonly now?: () => number;
+  /** Called after any projection's state, position or error changed (the projector worker reports it). */
+  readonly onChange?: () => void;
 }
 
 /** Optional Nest provider for ProjectionRunnerOptions; the app does not need to provide it. */
 export const PROJECTION_RUNNER_OPTIONS = Symbol('ProjectionRunnerOptions');
 
-export interface ProjectionHealth {
-  readonly name: string;
-  readonly state: ProjectionState;
-  readonly position: number;
-  readonly error: string | null;
-  readonly failedEventId: string | null;
-}
-
-interface Tracker {
+interface Tracker extends WatchedProjection {
   projection: Projection;
-  state: ProjectionState;
-  position: number;
   error: string | null;
   failedEventId: string | null;
-  /** Resolvers of readers waiting for this projection to reach a position (or change state). */
-  waiters: Set<() => void>;
   /** The projection's lease while this runner holds it. */
   lease: Lease | null;
   renewedAt: number;
@@ -80,7 +66,7 @@ const MAX_BACKOFF_MS = 10_000;
  * it stands by and tries to take the lease again. Leases are released on shutdown.
  */
 @Injectable()
-export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProjectionRunner extends ProjectionProgress implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly trackers: Tracker[];
   private readonly wakers = new Set<() => void>();
@@ -93,6 +79,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   private readonly standbyRetryMs: number;
   private readonly checkpointPollMs: number;
   private readonly now: () => number;
+  private readonly onChange: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopping = false;
   /** Bumped on every commit, so a loop that found nothing cannot miss a wake-up. */
@@ -105,14 +92,17 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(PROJECTION_LIST) private readonly projections: readonly Projection[],
     @Optional() @Inject(PROJECTION_RUNNER_OPTIONS) options: ProjectionRunnerOptions = {},
   ) {
+    super();
     this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.3));
     this.standbyRetryMs = options.standbyRetryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.2));
     this.checkpointPollMs = options.checkpointPollMs ?? 50;
     this.now = options.now ?? Date.now;
+    this.onChange = options.onChange;
     if (this.renewEveryMs >= this.leaseTtlMs) throw new Error('renewEveryMs must be shorter than leaseTtlMs');
     this.trackers = projections.map((projection) => ({
+      name: projection.name,
       projection,
       state: 'starting',
       position: 0,
@@ -143,7 +133,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
     await Promise.all(this.loops);
   }
 
-  health(): ProjectionHealth[] {
+  override health(): ProjectionHealth[] {
     return this.trackers.map((t) => ({
       name: t.projection.name,
       state: t.state,
@@ -159,36 +149,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
    * While another instance holds the projection's lease, this one waits on the stored
    * checkpoint (read every `checkpointPollMs`) instead of its own position.
    */
-  async waitFor(projectionName: string, position: number, timeoutMs = 2000): Promise<void> {
+  override async waitFor(projectionName: string, position: number, timeoutMs = 2000): Promise<void> {
     const tracker = this.trackers.find((t) => t.projection.name === projectionName);
     if (!tracker) throw new Error(`unknown projection ${projectionName}`);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (tracker.state === 'standby') {
-        const stored = await this.readStore.getCheckpoint(projectionName);
-        if (tracker.state === 'standby') tracker.position = stored;
-        if (stored >= position) return;
-      } else if (tracker.position >= position) {
-        return;
-      }
-      const remaining = deadline - Date.now();
-      if (tracker.state === 'failed' || remaining <= 0) {
-        throw new LedgerError(
-          'read-model-lagging',
-          `The ${projectionName} read model has processed position ${tracker.position}, not yet ${position}; retry shortly.`,
-        );
-      }
-      // Woken by a batch applied here or a change of state; a standby polls the store.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, tracker.state === 'standby' ? Math.min(remaining, this.checkpointPollMs) : remaining);
-        function done() {
-          clearTimeout(timer);
-          tracker!.waiters.delete(done);
-          resolve();
-        }
-        tracker.waiters.add(done);
-      });
-    }
+    await waitForPosition(tracker, position, timeoutMs, this.checkpointPollMs, () => this.readStore.getCheckpoint(projectionName));
   }
 
   private async follow(tracker: Tracker): Promise<void> {
@@ -230,6 +194,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
         }
         if (error instanceof StoreUnavailableError) {
           tracker.error = error.message;
+          this.onChange?.();
           // A lease that could not be renewed in time is not ours to act on any more.
           if (tracker.lease !== null && this.now() >= tracker.lease.expiresAt) this.standBy(tracker);
           this.logger.warn(`${name}: ${error.message}; retrying in ${backoff} ms`);
@@ -268,11 +233,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
       this.standBy(tracker);
       tracker.position = await this.readStore.getCheckpoint(name);
       tracker.error = null;
+      this.onChange?.();
       return false;
     }
     if (previous === null || previous.token !== lease.token) {
       // Newly ours: another runner may have moved the checkpoint meanwhile.
       tracker.position = await this.readStore.getCheckpoint(name);
+      this.onChange?.();
       if (tracker.state === 'standby') this.logger.log(`${name}: lease taken (token ${lease.token}) at position ${tracker.position}`);
     }
     tracker.lease = lease;
@@ -306,7 +273,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private wakeWaiters(tracker: Tracker): void {
-    for (const wake of [...tracker.waiters]) wake();
+    wakeWaiters(tracker);
+    this.onChange?.();
   }
 
   private async nextBatch(after: number, limit: number): Promise<StoredEvent[]> {

@@ -7,7 +7,7 @@ import { erasureStateWhere } from '../erasure-monitor/erasure-filters.js';
 import { erasureMonitorProjection } from '../erasure-monitor/erasure-monitor.projection.js';
 import { grievanceStateWhere } from '../grievance-monitor/grievance-filters.js';
 import { grievanceMonitorProjection } from '../grievance-monitor/grievance-monitor.projection.js';
-import { ProjectionRunner, type ProjectionState } from '../../projections/runner/projection-runner.js';
+import { ProjectionProgress, type ProjectionState } from '../../projections/projection-progress.js';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 
@@ -34,7 +34,7 @@ export class ReadModelGauges {
     metrics: LedgerMetrics,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: ProjectionProgress,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {

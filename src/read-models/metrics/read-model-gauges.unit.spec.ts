@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../config/ledger-config.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import type { ProjectionHealth, ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { ProjectionHealth, ProjectionProgress } from '../../projections/projection-progress.js';
 import type { ReadStore } from '../../read-store/read-store.port.js';
 import { parseMetrics, samples, valueOf } from '../../../test/support/prometheus.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
@@ -21,7 +21,7 @@ const gaugesOver = (stores: { lastPosition: () => Promise<number>; count: ReadSt
     metrics,
     { lastPosition: stores.lastPosition } as unknown as EventStore,
     { count: stores.count } as unknown as ReadStore,
-    { health: () => projections } as unknown as ProjectionRunner,
+    { health: () => projections } as unknown as ProjectionProgress,
     { now: () => new Date('2026-03-01T00:00:00.000Z') },
     parseConfig({ LEDGER_ERASURE_SYSTEMS: 'crm,backups' }),
   );
