@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { StoredEvent } from '../../event-store/event-store.port.js';
+import type { RawStoredEvent, StoredEvent } from '../../event-store/event-store.port.js';
+import { mayHoldSealedValue } from '../../privacy/field-cipher.js';
 import { sealedValuesOf } from '../../privacy/personal-data.js';
 
 /**
@@ -24,33 +25,62 @@ export const exportedEvent = (stored: StoredEvent, opened: StoredEvent = stored)
   };
 };
 
+/**
+ * `JSON.stringify(exportedEvent(event))` for an event with no sealed value, spliced from the
+ * stored JSON text instead: the store's text is what JSON.stringify made of `data` and
+ * `metadata` (the port's promise), so the bytes are the same without parsing either.
+ */
+export const plainLine = (event: RawStoredEvent): string =>
+  `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"streamId":${JSON.stringify(event.streamId)},` +
+  `"streamPosition":${event.streamPosition},"globalPosition":${event.globalPosition},` +
+  `"occurredAt":${JSON.stringify(event.occurredAt)},"recordedAt":${JSON.stringify(event.recordedAt)},` +
+  `"data":${event.data},"metadata":${event.metadata}}`;
+
 /** Opens the personal values of a batch of events (one key lookup for the whole batch). */
 export type OpenBatch = (events: readonly StoredEvent[]) => Promise<StoredEvent[]>;
 
-const LINES_PER_CHUNK = 256;
+const parsed = (event: RawStoredEvent): StoredEvent => ({
+  ...event,
+  data: JSON.parse(event.data) as StoredEvent['data'],
+  metadata: JSON.parse(event.metadata) as StoredEvent['metadata'],
+});
 
 /**
- * Streams events as NDJSON. Events are taken in batches of 256: each batch's personal values
- * are opened with one key lookup and written as one chunk, keeping per-write overhead low.
- * The generator is pulled only as fast as the client reads (Readable's backpressure), so
- * memory stays flat however long the log is.
+ * The lines of one page, as one string. Only events whose data may hold a sealed value are
+ * parsed, opened (one key lookup for the page) and serialised; every other line is spliced.
  */
-export const ndjsonStream = (events: AsyncIterable<StoredEvent>, openBatch: OpenBatch): Readable =>
+export const pageLines = async (page: readonly RawStoredEvent[], openBatch: OpenBatch): Promise<string> => {
+  const lines = new Array<string>(page.length);
+  const sealedAt: number[] = [];
+  const sealed: StoredEvent[] = [];
+  for (let index = 0; index < page.length; index++) {
+    const event = page[index]!;
+    if (mayHoldSealedValue(event.data)) {
+      sealedAt.push(index);
+      sealed.push(parsed(event));
+    } else {
+      lines[index] = plainLine(event);
+    }
+  }
+  if (sealed.length > 0) {
+    const opened = await openBatch(sealed);
+    sealedAt.forEach((at, index) => {
+      lines[at] = JSON.stringify(exportedEvent(sealed[index]!, opened[index]));
+    });
+  }
+  lines.push('');
+  return lines.join('\n');
+};
+
+/**
+ * Streams the log as NDJSON, one chunk per page of the store. The generator is pulled only
+ * as fast as the client reads (Readable's backpressure), so memory stays flat however long
+ * the log is: at most a page or two is held.
+ */
+export const ndjsonStream = (pages: AsyncIterable<readonly RawStoredEvent[]>, openBatch: OpenBatch): Readable =>
   Readable.from(
     (async function* () {
-      let batch: StoredEvent[] = [];
-      const lines = async (stored: StoredEvent[]): Promise<string> => {
-        const opened = await openBatch(stored);
-        return `${stored.map((event, index) => JSON.stringify(exportedEvent(event, opened[index]))).join('\n')}\n`;
-      };
-      for await (const event of events) {
-        batch.push(event);
-        if (batch.length >= LINES_PER_CHUNK) {
-          yield await lines(batch);
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield await lines(batch);
+      for await (const page of pages) yield await pageLines(page, openBatch);
     })(),
     { objectMode: false },
   );

@@ -27,8 +27,10 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type RawStoredEvent,
   type ReadAllOptions,
   type StoredEvent,
+  rawStoredEvent,
   readAllTenants,
 } from '../event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
@@ -187,6 +189,22 @@ export class EventStoreDbEventStore implements EventStore {
       if (!tail) return;
       cursor = tail;
     }
+  }
+
+  /**
+   * The client hands events over already parsed, so this serialises them again: the same
+   * lines as the embedded store's, with none of its speed.
+   */
+  async *readAllRaw(options: ReadAllOptions = {}): AsyncIterable<readonly RawStoredEvent[]> {
+    let page: RawStoredEvent[] = [];
+    for await (const event of this.readAll(options)) {
+      page.push(rawStoredEvent(event));
+      if (page.length >= this.batchSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 
   async lastPosition(): Promise<number> {
