@@ -50,7 +50,7 @@ export class AuditEventsController {
     // One memo for this stream: each subject's key is unwrapped once, not once per batch.
     const memo = new UnwrapMemo();
     return new StreamableFile(
-      ndjsonStream(pages, (batch) => this.personalData.openEvents(batch, memo)),
+      ndjsonStream(pages, (subjects) => this.personalData.keyRing(subjects, memo)),
       { type: 'application/x-ndjson' },
     );
   }

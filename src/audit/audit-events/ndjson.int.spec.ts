@@ -8,7 +8,7 @@ import type { NewEvent, ReadAllOptions, StoredEvent } from '../../event-store/ev
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { openSqliteSubjectKeyStore, type SqliteSubjectKeyStore } from '../../key-store/sqlite/sqlite-subject-key-store.js';
 import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
-import { ERASED, UNREADABLE } from '../../privacy/field-cipher.js';
+import { ERASED, SEALED_PREFIX, UNREADABLE } from '../../privacy/field-cipher.js';
 import { masterKeyFrom } from '../../privacy/master-key.js';
 import { PersonalData, UnwrapMemo } from '../../privacy/personal-data.js';
 import { exportedEvent, ndjsonStream } from './ndjson.js';
@@ -63,7 +63,7 @@ describe('the audit export on the embedded stores', () => {
 
   const rawExport = async (options: ReadAllOptions): Promise<string> => {
     const memo = new UnwrapMemo();
-    return readText(ndjsonStream(store.readAllRaw(options), (batch) => personal.openEvents(batch, memo)));
+    return readText(ndjsonStream(store.readAllRaw(options), (subjects) => personal.keyRing(subjects, memo)));
   };
 
   it('gives the same bytes, line for line, as serialising every parsed event, for sealed, shredded and plain events', async () => {
@@ -79,6 +79,9 @@ describe('the audit export on the embedded stores', () => {
       kept.dataTransferred({ reference: odd }),
       kept.dataTransferred(),
       kept.otherEvent('note-taken', { note: odd, '2': 'integer-like key', nested: { n: [1.5, 1e21, -0, null] } }),
+      // The sealed prefix outside the personal fields: never opened, never in `sealed`.
+      kept.otherEvent('note-taken', { note: `${SEALED_PREFIX}not sealed` }),
+      kept.dataTransferred({ country: `${SEALED_PREFIX}not sealed`, reference: 'sealed' }),
     ]);
     // Shredded: sealed values whose key is then destroyed ("[erased]").
     await write(shredded, [shredded.consentGiven({ evidence: { contact: 'b@example.com' } }), shredded.consentWithdrawn({ reason: odd })]);
@@ -106,21 +109,23 @@ describe('the audit export on the embedded stores', () => {
 
     const all = await rawExport({});
     expect(all).toBe(await parsedExport({}));
-    expect(all.split('\n')).toHaveLength(2500 + 12 + 1);
+    expect(all.split('\n')).toHaveLength(2500 + 14 + 1);
     for (const options of [{ tenantId: tenant }, { tenantIds: [tenant, other.tenantId], fromPosition: 3, limit: 1700 }]) {
       expect(await rawExport(options)).toBe(await parsedExport(options));
     }
 
     // The export covers each case it claims to.
     const lines = (await rawExport({ tenantId: tenant })).trimEnd().split('\n');
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(14);
     const exported = lines.map((line) => JSON.parse(line) as { data: Record<string, unknown>; sealed?: Record<string, string> });
     expect(exported[0]!.data['evidence']).toEqual({ ipAddress: '203.0.113.9', userAgent: odd, contact: 'a@example.com' });
     expect(exported[2]!.sealed).toBeUndefined();
     expect(exported[3]!.data['note']).toBe(odd);
-    expect(exported[5]!.data['reason']).toBe(ERASED);
-    expect(exported[9]!.data['reference']).toBe('clear text');
-    expect(exported[11]!.data['reference']).toBe(UNREADABLE);
+    expect(exported[4]!.sealed).toBeUndefined();
+    expect(Object.keys(exported[5]!.sealed!)).toEqual(['reference']);
+    expect(exported[7]!.data['reason']).toBe(ERASED);
+    expect(exported[11]!.data['reference']).toBe('clear text');
+    expect(exported[13]!.data['reference']).toBe(UNREADABLE);
     expect(warnings.length).toBeGreaterThan(0);
   });
 });

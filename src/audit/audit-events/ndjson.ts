@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
-import type { RawStoredEvent, StoredEvent } from '../../event-store/event-store.port.js';
-import { mayHoldSealedValue } from '../../privacy/field-cipher.js';
-import { sealedValuesOf } from '../../privacy/personal-data.js';
+import type { EventMetadata, RawStoredEvent, StoredEvent } from '../../event-store/event-store.port.js';
+import { isSealed, mayHoldSealedValue } from '../../privacy/field-cipher.js';
+import { sealedValuesOf, type KeyRing, type SubjectRef } from '../../privacy/personal-data.js';
+import { storedPersonalValues, type StoredPersonalValue } from '../../privacy/personal-fields.js';
 
 /**
  * An event as exported (api.md): a fixed key order, so exports diff and hash stably. `data`
@@ -25,50 +26,67 @@ export const exportedEvent = (stored: StoredEvent, opened: StoredEvent = stored)
   };
 };
 
+/** The line's fields before `data`, as `JSON.stringify(exportedEvent(...))` writes them. */
+const envelope = (event: RawStoredEvent): string =>
+  `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"streamId":${JSON.stringify(event.streamId)},` +
+  `"streamPosition":${event.streamPosition},"globalPosition":${event.globalPosition},` +
+  `"occurredAt":${JSON.stringify(event.occurredAt)},"recordedAt":${JSON.stringify(event.recordedAt)},`;
+
 /**
  * `JSON.stringify(exportedEvent(event))` for an event with no sealed value, spliced from the
  * stored JSON text instead: the store's text is what JSON.stringify made of `data` and
  * `metadata` (the port's promise), so the bytes are the same without parsing either.
  */
-export const plainLine = (event: RawStoredEvent): string =>
-  `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"streamId":${JSON.stringify(event.streamId)},` +
-  `"streamPosition":${event.streamPosition},"globalPosition":${event.globalPosition},` +
-  `"occurredAt":${JSON.stringify(event.occurredAt)},"recordedAt":${JSON.stringify(event.recordedAt)},` +
-  `"data":${event.data},"metadata":${event.metadata}}`;
+export const plainLine = (event: RawStoredEvent): string => `${envelope(event)}"data":${event.data},"metadata":${event.metadata}}`;
 
-/** Opens the personal values of a batch of events (one key lookup for the whole batch). */
-export type OpenBatch = (events: readonly StoredEvent[]) => Promise<StoredEvent[]>;
-
-const parsed = (event: RawStoredEvent): StoredEvent => ({
-  ...event,
-  data: JSON.parse(event.data) as StoredEvent['data'],
-  metadata: JSON.parse(event.metadata) as StoredEvent['metadata'],
-});
+/** An event of the page that holds sealed values: its data parsed, its personal values found. */
+interface SealedEvent {
+  readonly at: number;
+  readonly event: RawStoredEvent;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly values: readonly StoredPersonalValue[];
+  readonly owner: SubjectRef;
+}
 
 /**
- * The lines of one page, as one string. Only events whose data may hold a sealed value are
- * parsed, opened (one key lookup for the page) and serialised; every other line is spliced.
+ * `JSON.stringify(exportedEvent(stored, opened))` of an event with sealed values: `data` opened
+ * and serialised, `metadata` spliced as stored, the sealed values by path (sealedValuesOf).
  */
-export const pageLines = async (page: readonly RawStoredEvent[], openBatch: OpenBatch): Promise<string> => {
-  const lines = new Array<string>(page.length);
-  const sealedAt: number[] = [];
-  const sealed: StoredEvent[] = [];
-  for (let index = 0; index < page.length; index++) {
-    const event = page[index]!;
+const sealedLine = ({ event, data, values, owner }: SealedEvent, ring: KeyRing): string => {
+  const opened = ring.openData(owner.tenantId, owner.subjectId, event.id, data, values);
+  const sealed = Object.fromEntries(values.filter(({ value }) => isSealed(value)).map(({ path, value }) => [path, value]));
+  return `${envelope(event)}"data":${JSON.stringify(opened)},"metadata":${event.metadata},"sealed":${JSON.stringify(sealed)}}`;
+};
+
+/** The data keys of these subjects (one key lookup), e.g. PersonalData.keyRing with the request's memo. */
+export type KeyRingFor = (subjects: readonly SubjectRef[]) => Promise<KeyRing>;
+
+/**
+ * The lines of one page, as one string. Only events whose data text may hold a sealed value
+ * are parsed; those that do hold one are opened (one key lookup for the page) and serialised,
+ * every other line is spliced from the stored text.
+ */
+export const pageLines = async (page: readonly RawStoredEvent[], keyRingFor: KeyRingFor): Promise<string> => {
+  const lines = new Array<string>(page.length + 1);
+  const sealed: SealedEvent[] = [];
+  for (let at = 0; at < page.length; at++) {
+    const event = page[at]!;
     if (mayHoldSealedValue(event.data)) {
-      sealedAt.push(index);
-      sealed.push(parsed(event));
-    } else {
-      lines[index] = plainLine(event);
+      const data = JSON.parse(event.data) as Record<string, unknown>;
+      const values = storedPersonalValues(event.type, data);
+      if (values.some(({ value }) => isSealed(value))) {
+        const { tenantId, subjectId } = JSON.parse(event.metadata) as EventMetadata;
+        sealed.push({ at, event, data, values, owner: { tenantId, subjectId } });
+        continue;
+      }
     }
+    lines[at] = plainLine(event);
   }
   if (sealed.length > 0) {
-    const opened = await openBatch(sealed);
-    sealedAt.forEach((at, index) => {
-      lines[at] = JSON.stringify(exportedEvent(sealed[index]!, opened[index]));
-    });
+    const ring = await keyRingFor(sealed.map(({ owner }) => owner));
+    for (const one of sealed) lines[one.at] = sealedLine(one, ring);
   }
-  lines.push('');
+  lines[page.length] = '';
   return lines.join('\n');
 };
 
@@ -77,10 +95,10 @@ export const pageLines = async (page: readonly RawStoredEvent[], openBatch: Open
  * as fast as the client reads (Readable's backpressure), so memory stays flat however long
  * the log is: at most a page or two is held.
  */
-export const ndjsonStream = (pages: AsyncIterable<readonly RawStoredEvent[]>, openBatch: OpenBatch): Readable =>
+export const ndjsonStream = (pages: AsyncIterable<readonly RawStoredEvent[]>, keyRingFor: KeyRingFor): Readable =>
   Readable.from(
     (async function* () {
-      for await (const page of pages) yield await pageLines(page, openBatch);
+      for await (const page of pages) yield await pageLines(page, keyRingFor);
     })(),
     { objectMode: false },
   );

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { aGlobalLog, aSubjectStream } from '../../../test/support/stored-events.js';
-import { sealedWith } from '../../../test/support/sealed-events.js';
+import { keyRingOf, sealedWith } from '../../../test/support/sealed-events.js';
 import { rawStoredEvent, type RawStoredEvent, type StoredEvent } from '../../event-store/event-store.port.js';
 import { SEALED_PREFIX, newDataKey } from '../../privacy/field-cipher.js';
-import { exportedEvent, ndjsonStream } from './ndjson.js';
+import type { SubjectRef } from '../../privacy/personal-data.js';
+import { exportedEvent, ndjsonStream, type KeyRingFor } from './ndjson.js';
 
 const readText = async (stream: NodeJS.ReadableStream): Promise<string> => {
   let text = '';
@@ -21,7 +22,7 @@ async function* pagesOf(events: readonly StoredEvent[], size: number): AsyncGene
   for (let at = 0; at < events.length; at += size) yield events.slice(at, at + size).map(rawStoredEvent);
 }
 
-const openNothing = async (batch: readonly StoredEvent[]) => [...batch];
+const noKeys: KeyRingFor = async () => keyRingOf([]);
 
 describe('the NDJSON audit stream', () => {
   it('opens the sealed events of each page with one call and shows the stored form in sealed', async () => {
@@ -34,17 +35,17 @@ describe('the NDJSON audit stream', () => {
         ? sealedWith(key, subjects[i % 2]!.dataTransferred({ reference: `ref-${i}` }))
         : subjects[i % 2]!.dataTransferred({ reference: undefined }),
     );
-    const batches: number[] = [];
-    const open = async (batch: readonly StoredEvent[]) => {
-      batches.push(batch.length);
-      return batch.map((event) => ({ ...event, data: { ...event.data, reference: `opened-${event.globalPosition}` } }));
+    const lookups: number[] = [];
+    const ring: KeyRingFor = async (owners) => {
+      lookups.push(owners.length);
+      return keyRingOf(subjects.map(({ tenantId, subjectId }) => [tenantId, subjectId, key] as const));
     };
 
-    const exported = await read(ndjsonStream(pagesOf(events, 256), open));
+    const exported = await read(ndjsonStream(pagesOf(events, 256), ring));
 
-    expect(batches).toEqual([64, 64, 22]);
+    expect(lookups).toEqual([64, 64, 22]);
     expect(exported.map((event) => event.globalPosition)).toEqual(events.map((event) => event.globalPosition));
-    expect(exported[8].data.reference).toBe(`opened-${events[8]!.globalPosition}`);
+    expect(exported[8].data.reference).toBe('ref-8');
     expect(exported[8].sealed).toEqual({ reference: events[8]!.data['reference'] });
     expect(Object.keys(exported[8])).toEqual([
       'id',
@@ -67,24 +68,24 @@ describe('the NDJSON audit stream', () => {
       stream.consentGiven(),
       stream.otherEvent('odd-event', { '2': 'two', text: 'quote " backslash \\ \u0001 é 😀 \u2028', nested: { b: [1.5, -0, 1e21] } }),
     ];
-    const opened: StoredEvent[] = [];
+    const looked: SubjectRef[] = [];
     const text = await readText(
-      ndjsonStream(pagesOf(events, 10), async (batch) => {
-        opened.push(...batch);
-        return [...batch];
+      ndjsonStream(pagesOf(events, 10), async (owners) => {
+        looked.push(...owners);
+        return keyRingOf([]);
       }),
     );
     expect(text).toBe(events.map((event) => `${JSON.stringify(exportedEvent(event))}\n`).join(''));
-    expect(opened).toEqual([]);
+    expect(looked).toEqual([]);
   });
 
-  it('opens an event whose text merely mentions the sealed prefix, and writes it as before', async () => {
+  it('writes an event whose text merely mentions the sealed prefix as before', async () => {
     const event = aSubjectStream().otherEvent('note-taken', { note: `${SEALED_PREFIX}not really sealed` });
-    const text = await readText(ndjsonStream(pagesOf([event], 10), openNothing));
+    const text = await readText(ndjsonStream(pagesOf([event], 10), noKeys));
     expect(text).toBe(`${JSON.stringify(exportedEvent(event))}\n`);
   });
 
   it('writes nothing for an empty log', async () => {
-    expect(await readText(ndjsonStream(pagesOf([], 10), openNothing))).toBe('');
+    expect(await readText(ndjsonStream(pagesOf([], 10), noKeys))).toBe('');
   });
 });
