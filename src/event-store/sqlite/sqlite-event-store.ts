@@ -44,6 +44,11 @@ CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant_id, global_positio
 `;
 
 const READ_BATCH = 1000;
+/**
+ * `readAllRaw`'s page: small enough that a page's strings die young (a reader such as the audit
+ * export holds one page across an await; a page of 1000 rows got promoted and grew the old space).
+ */
+const RAW_PAGE = 256;
 
 /** `readAllRaw`'s columns, in this order, read as arrays (`.raw()`): no row object to build. */
 const RAW_COLUMNS = 'global_position, event_id, stream_id, stream_position, type, occurred_at, recorded_at, data, metadata';
@@ -175,25 +180,25 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
-    for (const page of this.pages(this.rowReads, options)) {
+    for (const page of this.pages(this.rowReads, options, READ_BATCH)) {
       for (const row of page) yield toStoredEvent(row);
     }
   }
 
   async *readAllRaw(options: ReadAllOptions = {}): AsyncIterable<readonly RawStoredEvent[]> {
-    for (const page of this.pages(this.rawReads, options)) yield page.map(toRawStoredEvent);
+    for (const page of this.pages(this.rawReads, options, RAW_PAGE)) yield page.map(toRawStoredEvent);
   }
 
   /**
-   * The log's rows for `options`, a page (at most READ_BATCH rows, never empty) at a time.
+   * The log's rows for `options`, a page (at most `pageSize` rows, never empty) at a time.
    * Several tenants: one indexed read per tenant, merged in global order, rather than a scan
    * of every tenant's events.
    */
-  private *pages<R>(reads: LogReads<R>, options: ReadAllOptions): Generator<R[]> {
+  private *pages<R>(reads: LogReads<R>, options: ReadAllOptions, pageSize: number): Generator<R[]> {
     const from = options.fromPosition ?? 0;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     if (remaining <= 0) return;
-    const size = Math.min(READ_BATCH, remaining);
+    const size = Math.min(pageSize, remaining);
     const tenants = readAllTenants(options);
     const pages =
       tenants === undefined
