@@ -62,12 +62,12 @@ const sealedLine = ({ event, data, values, owner }: SealedEvent, ring: KeyRing):
 export type KeyRingFor = (subjects: readonly SubjectRef[]) => Promise<KeyRing>;
 
 /**
- * The lines of one page, as one string. Only events whose data text may hold a sealed value
- * are parsed; those that do hold one are opened (one key lookup for the page) and serialised,
- * every other line is spliced from the stored text.
+ * The lines of one page. Only events whose data text may hold a sealed value are parsed;
+ * those that do hold one are opened (one key lookup for the page) and serialised, every other
+ * line is spliced from the stored text.
  */
-export const pageLines = async (page: readonly RawStoredEvent[], keyRingFor: KeyRingFor): Promise<string> => {
-  const lines = new Array<string>(page.length + 1);
+export const pageLines = async (page: readonly RawStoredEvent[], keyRingFor: KeyRingFor): Promise<string[]> => {
+  const lines = new Array<string>(page.length);
   const sealed: SealedEvent[] = [];
   for (let at = 0; at < page.length; at++) {
     const event = page[at]!;
@@ -86,19 +86,30 @@ export const pageLines = async (page: readonly RawStoredEvent[], keyRingFor: Key
     const ring = await keyRingFor(sealed.map(({ owner }) => owner));
     for (const one of sealed) lines[one.at] = sealedLine(one, ring);
   }
-  lines[page.length] = '';
-  return lines.join('\n');
+  return lines;
 };
 
 /**
- * Streams the log as NDJSON, one chunk per page of the store. The generator is pulled only
- * as fast as the client reads (Readable's backpressure), so memory stays flat however long
- * the log is: at most a page or two is held.
+ * Lines per chunk written: about 60 KB, under V8's large-object size (128 KB), so a chunk's
+ * string is collected young; bigger chunks went to the large-object space and grew the heap by
+ * some 200 MB over an export.
+ */
+const LINES_PER_CHUNK = 64;
+
+/**
+ * Streams the log as NDJSON, a page of the store at a time. The generator is pulled only as
+ * fast as the client reads (Readable's backpressure), so memory stays flat however long the
+ * log is: at most a page or two is held.
  */
 export const ndjsonStream = (pages: AsyncIterable<readonly RawStoredEvent[]>, keyRingFor: KeyRingFor): Readable =>
   Readable.from(
     (async function* () {
-      for await (const page of pages) yield await pageLines(page, keyRingFor);
+      for await (const page of pages) {
+        const lines = await pageLines(page, keyRingFor);
+        for (let at = 0; at < lines.length; at += LINES_PER_CHUNK) {
+          yield `${lines.slice(at, at + LINES_PER_CHUNK).join('\n')}\n`;
+        }
+      }
     })(),
     { objectMode: false },
   );
