@@ -23,6 +23,13 @@ const TAG_BYTES = 16;
 
 export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(SEALED_PREFIX);
 
+/**
+ * False only when JSON text can hold no sealed value: JSON.stringify writes a string that
+ * starts with the prefix as `"enc:v1:` (it escapes none of those characters). True may be a
+ * false alarm (the prefix inside a longer text); the caller then looks at the parsed values.
+ */
+export const mayHoldSealedValue = (json: string): boolean => json.includes(`"${SEALED_PREFIX}`);
+
 export const fieldAad = (eventId: string, path: string): Buffer => Buffer.from(`${eventId}\n${path}`, 'utf8');
 
 /** A fresh random data key. */

@@ -39,6 +39,19 @@ export class KeyRing {
     }
   }
 
+  /** `data` of one event with its stored personal values (`storedPersonalValues` of it) opened. */
+  openData(
+    tenantId: string,
+    subjectId: string,
+    eventId: string,
+    data: Readonly<Record<string, unknown>>,
+    values: readonly StoredPersonalValue[],
+  ): Readonly<Record<string, unknown>> {
+    let opened = data;
+    for (const { path, value } of values) opened = withValueAt(opened, path, this.open(tenantId, subjectId, eventId, path, value));
+    return opened;
+  }
+
   /** Every stored personal value of one event, opened, by path. */
   openAll(tenantId: string, subjectId: string, eventId: string, values: readonly StoredPersonalValue[]): Map<string, unknown> {
     return new Map(values.map(({ path, value }) => [path, this.open(tenantId, subjectId, eventId, path, value)]));
@@ -149,10 +162,7 @@ export class PersonalData {
   /** The event with its personal values opened (or "[erased]" / "[unreadable]"). */
   openEvent<E extends StoredEvent>(event: E, ring: KeyRing): E {
     const { tenantId, subjectId } = event.metadata;
-    let data: Readonly<Record<string, unknown>> = event.data;
-    for (const { path, value } of storedPersonalValues(event.type, event.data)) {
-      data = withValueAt(data, path, ring.open(tenantId, subjectId, event.id, path, value));
-    }
+    const data = ring.openData(tenantId, subjectId, event.id, event.data, storedPersonalValues(event.type, event.data));
     return data === event.data ? event : { ...event, data };
   }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it, beforeEach, afterEach } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../../src/event-store/event-store.port.js';
+import {
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type RawStoredEvent,
+  type StoredEvent,
+} from '../../src/event-store/event-store.port.js';
 
 /**
  * The event-store port's contract. Every adapter runs this same suite: call it once per
@@ -241,6 +247,91 @@ export const eventStoreContract = (adapterName: string, openStore: () => Promise
         const all = await readAll({ fromPosition: start });
         expect(all).toHaveLength(2500);
         expect(all.map((e) => e.streamPosition)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+      });
+    });
+
+    describe('reading the global log raw', () => {
+      const readAllRaw = async (options?: Parameters<EventStore['readAllRaw']>[0]): Promise<RawStoredEvent[][]> => {
+        const pages: RawStoredEvent[][] = [];
+        for await (const page of store.readAllRaw(options)) pages.push([...page]);
+        return pages;
+      };
+      const parsed = (raw: RawStoredEvent): StoredEvent => ({
+        ...raw,
+        data: JSON.parse(raw.data) as StoredEvent['data'],
+        metadata: JSON.parse(raw.metadata) as StoredEvent['metadata'],
+      });
+
+      it('gives the events readAll gives, with data and metadata as the JSON text JSON.stringify makes of them', async () => {
+        const start = (await store.lastPosition()) + 1;
+        const odd: NewEvent = {
+          ...event('data-transferred'),
+          data: { '2': 'two', b: { z: 1, a: [1.5, -0, 1e21, null, true] }, '1': 'one', text: 'quote " backslash \\ \u0001 é 😀 \u2028' },
+        };
+        await store.append(stream(), [event(), odd], 'no-stream');
+        await store.append(stream(), [event('consent-given', 'other')], 'no-stream');
+        const pages = await readAllRaw({ fromPosition: start });
+        const raw = pages.flat();
+        expect(raw.map(parsed)).toEqual(await readAll({ fromPosition: start }));
+        for (const one of raw) {
+          expect(JSON.stringify(JSON.parse(one.data))).toBe(one.data);
+          expect(JSON.stringify(JSON.parse(one.metadata))).toBe(one.metadata);
+        }
+        expect(raw[1]!.data).toBe(JSON.stringify(odd.data));
+        expect(pages.every((page) => page.length > 0)).toBe(true);
+      });
+
+      it('honours position, limit and the tenant filters as readAll does', async () => {
+        const [a, b, c] = [`ta${randomUUID().slice(0, 8)}`, `tb${randomUUID().slice(0, 8)}`, `tc${randomUUID().slice(0, 8)}`];
+        const start = (await store.lastPosition()) + 1;
+        for (const tenant of [a, c, b, a, b, c, a]) await store.append(stream(), [event('consent-given', tenant)], 'no-stream');
+        const ids = async (options: Parameters<EventStore['readAll']>[0]) => ({
+          raw: (await readAllRaw(options)).flat().map((e) => e.id),
+          parsed: (await readAll(options)).map((e) => e.id),
+        });
+        for (const options of [
+          { fromPosition: start },
+          { fromPosition: start, limit: 2 },
+          { fromPosition: start, tenantId: a },
+          { fromPosition: start, tenantIds: [a, b] },
+          { fromPosition: start, tenantIds: [b, a], limit: 3 },
+          { fromPosition: start, tenantIds: [a], tenantId: b },
+          { fromPosition: start, tenantIds: [] },
+        ]) {
+          const { raw, parsed: expected } = await ids(options);
+          expect(raw).toEqual(expected);
+        }
+        expect(await readAllRaw({ fromPosition: start, tenantIds: [] })).toEqual([]);
+      });
+
+      it('pages a log longer than one batch without skipping, repeating or an empty page', async () => {
+        const [a, b] = [`ta${randomUUID().slice(0, 8)}`, `tb${randomUUID().slice(0, 8)}`];
+        const start = (await store.lastPosition()) + 1;
+        const [streamA, streamB] = [stream(), stream()];
+        let revisionA: number | 'no-stream' = 'no-stream';
+        let revisionB: number | 'no-stream' = 'no-stream';
+        for (let i = 0; i < 12; i++) {
+          revisionA = (
+            await store.append(
+              streamA,
+              Array.from({ length: 100 }, () => event('consent-given', a)),
+              revisionA,
+            )
+          ).nextExpectedRevision;
+          revisionB = (
+            await store.append(
+              streamB,
+              Array.from({ length: 90 }, () => event('consent-given', b)),
+              revisionB,
+            )
+          ).nextExpectedRevision;
+        }
+        for (const options of [{ fromPosition: start }, { fromPosition: start, tenantIds: [a, b] }, { fromPosition: start, limit: 1500 }]) {
+          const pages = await readAllRaw(options);
+          expect(pages.length).toBeGreaterThan(1);
+          expect(pages.every((page) => page.length > 0)).toBe(true);
+          expect(pages.flat().map((e) => e.id)).toEqual((await readAll(options)).map((e) => e.id));
+        }
       });
     });
 

@@ -19,8 +19,9 @@ export class AuditEventsController {
   ) {}
 
   /**
-   * Every event in global order, streamed as NDJSON straight from the event store, personal
-   * values opened batch by batch (with the sealed form alongside, see ndjson.ts). A key
+   * Every event in global order, streamed as NDJSON straight from the event store's pages:
+   * lines of events without sealed values spliced from the stored JSON, personal values of the
+   * others opened page by page (with the sealed form alongside, see ndjson.ts). A key
    * limited to some tenants sees only theirs, whatever `tenantId` says (the guard has already
    * refused a `tenantId` it does not cover).
    */
@@ -40,7 +41,7 @@ export class AuditEventsController {
   @ApiProblems([400])
   events(@Query() query: AuditEventsQuery, @Req() request: FastifyRequest): StreamableFile {
     const { tenants } = principalOf(request);
-    const events = this.store.readAll({
+    const pages = this.store.readAllRaw({
       ...(query.fromPosition !== undefined && { fromPosition: query.fromPosition }),
       ...(query.limit !== undefined && { limit: query.limit }),
       ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
@@ -49,7 +50,7 @@ export class AuditEventsController {
     // One memo for this stream: each subject's key is unwrapped once, not once per batch.
     const memo = new UnwrapMemo();
     return new StreamableFile(
-      ndjsonStream(events, (batch) => this.personalData.openEvents(batch, memo)),
+      ndjsonStream(pages, (subjects) => this.personalData.keyRing(subjects, memo)),
       { type: 'application/x-ndjson' },
     );
   }

@@ -27,9 +27,11 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type RawStoredEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  rawStoredEvent,
   readAllTenants,
   readStreamFrom,
 } from '../event-store.port.js';
@@ -191,6 +193,22 @@ export class EventStoreDbEventStore implements EventStore {
       if (!tail) return;
       cursor = tail;
     }
+  }
+
+  /**
+   * The client hands events over already parsed, so this serialises them again: the same
+   * lines as the embedded store's, with none of its speed.
+   */
+  async *readAllRaw(options: ReadAllOptions = {}): AsyncIterable<readonly RawStoredEvent[]> {
+    let page: RawStoredEvent[] = [];
+    for await (const event of this.readAll(options)) {
+      page.push(rawStoredEvent(event));
+      if (page.length >= this.batchSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 
   async lastPosition(): Promise<number> {

@@ -7,6 +7,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type RawStoredEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
@@ -45,6 +46,32 @@ CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant_id, global_positio
 `;
 
 const READ_BATCH = 1000;
+/**
+ * `readAllRaw`'s page: small enough that a page's strings die young (a reader such as the audit
+ * export holds one page across an await; a page of 1000 rows got promoted and grew the old space).
+ */
+const RAW_PAGE = 256;
+
+/** `readAllRaw`'s columns, in this order, read as arrays (`.raw()`): no row object to build. */
+const RAW_COLUMNS = 'global_position, event_id, stream_id, stream_position, type, occurred_at, recorded_at, data, metadata';
+type RawRow = [
+  globalPosition: number,
+  eventId: string,
+  streamId: string,
+  streamPosition: number,
+  type: string,
+  occurredAt: string,
+  recordedAt: string,
+  data: string,
+  metadata: string,
+];
+
+/** The two reads of the global log, from a position, a page at a time (keyset, see `pages`). */
+interface LogReads<R> {
+  all(fromPosition: number, size: number): R[];
+  forTenant(tenantId: string, fromPosition: number, size: number): R[];
+  positionOf(row: R): number;
+}
 
 /**
  * The embedded event store. One connection, one writer: appends are group-committed
@@ -57,6 +84,8 @@ const READ_BATCH = 1000;
 export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<(lastPosition: number) => void>();
   private readonly statements;
+  private readonly rowReads: LogReads<EventRow>;
+  private readonly rawReads: LogReads<RawRow>;
   private readonly committer: SqliteGroupCommitter<AppendResult>;
 
   constructor(
@@ -80,7 +109,26 @@ export class SqliteEventStore implements EventStore {
       readAllForTenant: db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE tenant_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
       ),
+      readAllRaw: db
+        .prepare<[number, number], RawRow>(`SELECT ${RAW_COLUMNS} FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?`)
+        .raw(),
+      readAllRawForTenant: db
+        .prepare<[string, number, number], RawRow>(
+          `SELECT ${RAW_COLUMNS} FROM events WHERE tenant_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?`,
+        )
+        .raw(),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(global_position) AS position FROM events'),
+    };
+    const statements = this.statements;
+    this.rowReads = {
+      all: (position, size) => statements.readAll.all(position, size),
+      forTenant: (tenant, position, size) => statements.readAllForTenant.all(tenant, position, size),
+      positionOf: (row) => row.global_position,
+    };
+    this.rawReads = {
+      all: (position, size) => statements.readAllRaw.all(position, size),
+      forTenant: (tenant, position, size) => statements.readAllRawForTenant.all(tenant, position, size),
+      positionOf: (row) => row[0],
     };
     this.committer = new SqliteGroupCommitter(db, {
       ...options,
@@ -137,24 +185,41 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for (const page of this.pages(this.rowReads, options, READ_BATCH)) {
+      for (const row of page) yield toStoredEvent(row);
+    }
+  }
+
+  async *readAllRaw(options: ReadAllOptions = {}): AsyncIterable<readonly RawStoredEvent[]> {
+    for (const page of this.pages(this.rawReads, options, RAW_PAGE)) yield page.map(toRawStoredEvent);
+  }
+
+  /**
+   * The log's rows for `options`, a page (at most `pageSize` rows, never empty) at a time.
+   * Several tenants: one indexed read per tenant, merged in global order, rather than a scan
+   * of every tenant's events.
+   */
+  private *pages<R>(reads: LogReads<R>, options: ReadAllOptions, pageSize: number): Generator<R[]> {
     const from = options.fromPosition ?? 0;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    const size = Math.min(READ_BATCH, remaining);
-    const tenants = readAllTenants(options);
-    // Several tenants: one indexed read per tenant, merged in global order, rather than a scan
-    // of every tenant's events.
-    const rows =
-      tenants === undefined
-        ? this.batches((position) => this.statements.readAll.all(position, size), from, size)
-        : mergeByPosition(
-            [...tenants].map((tenant) =>
-              this.batches((position) => this.statements.readAllForTenant.all(tenant, position, size), from, size),
-            ),
-          );
     if (remaining <= 0) return;
-    for (const row of rows) {
-      yield toStoredEvent(row);
-      if (--remaining <= 0) return;
+    const size = Math.min(pageSize, remaining);
+    const tenants = readAllTenants(options);
+    const pages =
+      tenants === undefined
+        ? this.batches(reads, (position) => reads.all(position, size), from, size)
+        : pagesOf(
+            mergeByPosition(
+              [...tenants].map((tenant) => flatten(this.batches(reads, (position) => reads.forTenant(tenant, position, size), from, size))),
+              reads.positionOf,
+            ),
+            size,
+          );
+    for (const page of pages) {
+      const taken = page.length > remaining ? page.slice(0, remaining) : page;
+      yield taken;
+      remaining -= taken.length;
+      if (remaining <= 0) return;
     }
   }
 
@@ -162,14 +227,15 @@ export class SqliteEventStore implements EventStore {
    * Keyset batches rather than one open cursor: better-sqlite3 forbids writes on a connection
    * while an iterator is open, and a slow reader must not block appends.
    */
-  private *batches(read: (fromPosition: number) => EventRow[], from: number, size: number): Generator<EventRow> {
+  private *batches<R>(reads: LogReads<R>, read: (fromPosition: number) => R[], from: number, size: number): Generator<R[]> {
     let position = from;
     for (;;) {
       const rows = this.guard(() => read(position));
-      yield* rows;
       const last = rows.at(-1);
-      if (rows.length < size || last === undefined) return;
-      position = last.global_position + 1;
+      if (last === undefined) return;
+      yield rows;
+      if (rows.length < size) return;
+      position = reads.positionOf(last) + 1;
     }
   }
 
@@ -239,15 +305,43 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
 });
 
+const toRawStoredEvent = (row: RawRow): RawStoredEvent => ({
+  id: row[1],
+  type: row[4],
+  streamId: row[2],
+  streamPosition: row[3],
+  globalPosition: row[0],
+  occurredAt: row[5],
+  recordedAt: row[6],
+  data: row[7],
+  metadata: row[8],
+});
+
+function* flatten<R>(pages: Iterable<R[]>): Generator<R> {
+  for (const page of pages) yield* page;
+}
+
+/** Rows in pages of `size` (the last one shorter, none empty). */
+function* pagesOf<R>(rows: Iterable<R>, size: number): Generator<R[]> {
+  let page: R[] = [];
+  for (const row of rows) {
+    page.push(row);
+    if (page.length >= size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
 /** Rows of several position-ordered sources, in global position order. */
-function* mergeByPosition(sources: readonly Iterator<EventRow>[]): Generator<EventRow> {
+function* mergeByPosition<R>(sources: readonly Iterator<R>[], positionOf: (row: R) => number): Generator<R> {
   const heads = sources.map((source) => ({ source, head: source.next() }));
   for (;;) {
     let next: (typeof heads)[number] | undefined;
     for (const candidate of heads) {
       if (candidate.head.done) continue;
-      if (next === undefined || (!next.head.done && candidate.head.value.global_position < next.head.value.global_position))
-        next = candidate;
+      if (next === undefined || (!next.head.done && positionOf(candidate.head.value) < positionOf(next.head.value))) next = candidate;
     }
     if (next === undefined || next.head.done) return;
     yield next.head.value;

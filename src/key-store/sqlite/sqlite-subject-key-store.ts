@@ -74,6 +74,9 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
          ON CONFLICT (id) DO NOTHING`,
       ),
       byId: db.prepare<[string], Row>('SELECT * FROM subject_keys WHERE id = ?'),
+      // The ids as one JSON array: one prepared statement for any number of them (an audit
+      // stream looks up a page's subjects at a time), instead of compiling SQL per lookup.
+      byIds: db.prepare<[string], Row>('SELECT * FROM subject_keys WHERE id IN (SELECT value FROM json_each(?))'),
       delete: db.prepare<[string]>('DELETE FROM subject_keys WHERE id = ?'),
       mark: db.prepare<[string, string]>('UPDATE subject_keys SET shred_requested_at = ? WHERE id = ? AND shred_requested_at IS NULL'),
       marked: db.prepare<[], Row>('SELECT * FROM subject_keys WHERE shred_requested_at IS NOT NULL ORDER BY shred_requested_at'),
@@ -107,9 +110,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     }
     for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
       const chunk = unique.slice(start, start + LOOKUP_CHUNK);
-      const rows = this.guard(() =>
-        this.db.prepare<string[], Row>(`SELECT * FROM subject_keys WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk),
-      );
+      const rows = this.guard(() => this.statements.byIds.all(JSON.stringify(chunk)));
       for (const row of rows) found.set(row.id, toRecord(row));
     }
     return found;
