@@ -7,11 +7,12 @@ import { envNumber, machine, runLoad } from './support/load.js';
 
 /**
  * Profiles the command path: the built ledger started with a CPU profiler on each thread
- * (support/cpu-profile.preload.ts), driven by the
- * benchmark's command mix (warm-up at 10 connections, then BENCH_DURATION seconds at
- * BENCH_CONNECTIONS), and each thread's profile summarised by self time per function, self
- * time per package or source folder, and inclusive time per source file of ours. The profile
- * covers the whole process life (start-up and warm-up included); the load dominates it.
+ * (support/cpu-profile.preload.ts), driven by the benchmark's command mix (warm-up at 10
+ * connections, then BENCH_DURATION seconds at BENCH_CONNECTIONS). Prints the run's figures with
+ * the CPU time per command (whole process and main thread, from /proc), then each thread's
+ * profile by self time per function and per package or file, and inclusive time per file and
+ * function of ours. The profile covers the whole process life (start-up and warm-up included);
+ * the load dominates it.
  *
  * Usage: npm run build && npm run bench:build && node dist-bench/bench/profile-commands.js
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=50 BENCH_WARMUP=5 BENCH_TOP=30
@@ -30,10 +31,12 @@ mkdirSync(profileDir, { recursive: true });
 
 // NODE_OPTIONS refuses --cpu-prof, so the child loads a preload that profiles each thread.
 const preload = new URL('./support/cpu-profile.preload.js', import.meta.url).pathname;
-if (profiling) process.env['NODE_OPTIONS'] = `${process.env['NODE_OPTIONS'] ?? ''} --import=${preload}`;
+const nodeOptions = process.env['NODE_OPTIONS'];
+if (profiling) process.env['NODE_OPTIONS'] = `${nodeOptions ?? ''} --import=${preload}`;
 process.env['BENCH_CPU_PROFILE_DIR'] = profileDir;
 const ledger = await startBenchLedger();
-delete process.env['NODE_OPTIONS'];
+if (nodeOptions === undefined) delete process.env['NODE_OPTIONS'];
+else process.env['NODE_OPTIONS'] = nodeOptions;
 delete process.env['BENCH_CPU_PROFILE_DIR'];
 const mix = new CommandMix(10_000, 4);
 const run = async (conns: number, duration: number) => {
@@ -121,7 +124,10 @@ for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpup
   for (const [id, time] of selfTime) {
     const node = byId.get(id)!;
     total += time;
-    if (node.callFrame.functionName === '(idle)') idle += time;
+    if (node.callFrame.functionName === '(idle)') {
+      idle += time;
+      continue;
+    }
     const module = moduleOf(node.callFrame.url);
     const fn = `${node.callFrame.functionName || '(anonymous)'} ${module}:${node.callFrame.lineNumber + 1}`;
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + time);
