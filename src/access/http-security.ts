@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { LedgerError } from '../domain/ledger-error.js';
 import { ApiKeyRegistry } from './api-keys.js';
@@ -18,7 +18,9 @@ const CORS_EXPOSED_HEADERS = ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-r
  */
 export const registerHttpSecurity = async (app: NestFastifyApplication, config: LedgerConfig): Promise<void> => {
   const keys = app.get(ApiKeyRegistry);
-  await app.register(helmet, {
+  // helmet's middleware is built once: @fastify/helmet builds it again for every request,
+  // parsing the CSP directives each time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         // helmet's defaults (default-src 'self', script-src 'self', no inline script, no
@@ -29,6 +31,13 @@ export const registerHttpSecurity = async (app: NestFastifyApplication, config: 
       },
     },
   });
+  // On every request, matched or not; a route may still set a header of its own (the ops page's CSP).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) =>
+      securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+    );
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: [...config.corsOrigins],
