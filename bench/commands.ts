@@ -249,7 +249,10 @@ const results = {
     loadGenerator: 'autocannon, same machine, pipelining 1, timeout 10 s',
   },
   table,
-  rows,
+  // Per server, as bench/chart.ts and bench/soak.ts read them.
+  ledger: rows.filter((r) => r.server === 'ledger'),
+  storeCeiling: rows.filter((r) => r.server === 'store ceiling'),
+  baseline: rows.filter((r) => r.server === 'baseline'),
   ledgerMix: mixes,
   targets,
   durabilityCheck,
