@@ -4,7 +4,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /**
  * Draws bench/results/commands.json as docs/performance-commands.svg: requests/s against
- * connections (ledger and baseline), and p99 against connections, side by side. Rendered
+ * connections (ledger, store ceiling and baseline), and p99 against connections, side by side. Rendered
  * headless (vega's SVG renderer, no canvas); the same JSON always gives the same file.
  * Usage: npm run bench:chart [-- results.json output.svg]
  */
@@ -22,11 +22,14 @@ interface Results {
   config: { secondsPerRun: number };
   ledger: Row[];
   baseline: Row[];
+  /** Absent in results from before the store ceiling was measured. */
+  storeCeiling?: Row[];
 }
 const results = JSON.parse(readFileSync(input, 'utf8')) as Results;
 const values = [
   ...results.ledger.map((row) => ({ server: 'ledger (command mix, durable)', ...pick(row) })),
   ...results.baseline.map((row) => ({ server: 'baseline (validation only)', ...pick(row) })),
+  ...(results.storeCeiling ?? []).map((row) => ({ server: 'store ceiling (baseline + durable append)', ...pick(row) })),
 ].sort((a, b) => a.server.localeCompare(b.server) || a.connections - b.connections);
 
 function pick(row: Row) {

@@ -20,6 +20,12 @@ export interface LoadRow {
   readonly statusCodes: Record<string, number>;
   /** The server process while loaded, sampled each second. */
   readonly serverCpuPercent: number;
+  /**
+   * CPU time the server process used over the run (user + system of all its threads, worker
+   * threads included), and that divided by the requests answered.
+   */
+  readonly serverCpuMs: number;
+  readonly cpuMsPerRequest: number;
   readonly serverPeakRssMb: number;
   readonly loadAverage1m: number;
 }
@@ -43,6 +49,7 @@ export interface LoadOptions {
 export const runLoad = async (options: LoadOptions): Promise<LoadRow> => {
   const cpu: number[] = [];
   let peakRss = 0;
+  const cpuTimeBefore = await cpuTime(options.serverPid);
   const sampler = setInterval(() => {
     pidusage(options.serverPid).then(
       (usage) => {
@@ -67,12 +74,16 @@ export const runLoad = async (options: LoadOptions): Promise<LoadRow> => {
     instance.on('response', (_client, status, _bytes, ms) => onLatency(ms, status));
   }
   const result: Result = await instance;
+  const serverCpuMs = Math.round((await cpuTime(options.serverPid)) - cpuTimeBefore);
   clearInterval(sampler);
   pidusage.clear();
-  return rowOf(options.connections, result, cpu, peakRss);
+  return rowOf(options.connections, result, cpu, peakRss, serverCpuMs);
 };
 
-const rowOf = (connections: number, result: Result, cpu: number[], peakRss: number): LoadRow => {
+/** The process's CPU time so far in ms (an absolute count: pidusage's history only shapes `cpu`). */
+const cpuTime = async (pid: number): Promise<number> => (await pidusage(pid)).ctime;
+
+const rowOf = (connections: number, result: Result, cpu: number[], peakRss: number, serverCpuMs: number): LoadRow => {
   const requests = result['2xx'] + result.non2xx;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]));
   return {
@@ -89,6 +100,8 @@ const rowOf = (connections: number, result: Result, cpu: number[], peakRss: numb
     socketErrors: result.errors,
     statusCodes,
     serverCpuPercent: Math.round(cpu.reduce((a, b) => a + b, 0) / Math.max(1, cpu.length)),
+    serverCpuMs,
+    cpuMsPerRequest: Number((serverCpuMs / Math.max(1, requests)).toFixed(3)),
     serverPeakRssMb: Math.round(peakRss / 2 ** 20),
     loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   };

@@ -5,6 +5,8 @@ declare module 'pidusage' {
     /** Resident set size in bytes. */
     readonly memory: number;
     readonly pid: number;
+    /** CPU time used so far (user + system, every thread of the process), in ms; on Linux from /proc/<pid>/stat. */
+    readonly ctime: number;
     readonly elapsed: number;
     readonly timestamp: number;
   }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { isISO31661Alpha2 } from 'class-validator';
 import { InvalidApiKeys, parseApiKeys, type ApiKey } from './api-key-list.js';
 import { SYSTEM_ID_PATTERN } from '../domain/catalogue.js';
-import { CRASH_POINTS, type CrashPoint } from '../platform/crash-point.js';
+import { CRASH_POINTS, type ArmedCrashPoint, type CrashPoint } from '../platform/crash-point.js';
 
 /** The ledger's configuration, parsed once from the environment (api.md's table). */
 export interface LedgerConfig {
@@ -59,7 +59,7 @@ export interface LedgerConfig {
    */
   readonly role: LedgerRole;
   /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
-  readonly testCrashAt: CrashPoint | undefined;
+  readonly testCrashAt: ArmedCrashPoint | undefined;
 }
 
 /** pino's level names, most severe first. */
@@ -130,10 +130,14 @@ export const decodeMasterKey = (raw: string): Buffer | null => {
 };
 
 /** The crash tests' hook (src/platform/crash-point.ts): a server that kills itself has no place in production. */
-const crashPointOf = (env: Env, name: string): CrashPoint | undefined => {
-  if (text(env, name) === undefined) return undefined;
+const crashPointOf = (env: Env, name: string): ArmedCrashPoint | undefined => {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
   if (isProduction(env)) throw new ConfigError(name, 'is a test hook and cannot be set when NODE_ENV=production');
-  return oneOf(env, name, CRASH_POINTS, CRASH_POINTS[0]);
+  const [point, where, ...rest] = raw.split(':');
+  if (!(CRASH_POINTS as readonly string[]).includes(point ?? '') || where === '' || rest.length > 0)
+    throw new ConfigError(name, `must be one of ${CRASH_POINTS.join(', ')}, optionally followed by :<projection name>`);
+  return { point: point as CrashPoint, ...(where !== undefined && { where }) };
 };
 
 const isProduction = (env: Env): boolean => text(env, 'NODE_ENV') === 'production';

@@ -82,9 +82,15 @@ describe('configuration from the environment', () => {
     });
   });
 
-  it("reads the crash tests' LEDGER_TEST_CRASH_AT, refuses an unknown point, and refuses it in production", () => {
-    expect(parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write' }).testCrashAt).toBe('projection-after-write');
+  it("reads the crash tests' LEDGER_TEST_CRASH_AT with or without a place, refuses an unknown point, and refuses it in production", () => {
+    expect(parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write' }).testCrashAt).toEqual({ point: 'projection-after-write' });
+    expect(parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write:transfer-summary' }).testCrashAt).toEqual({
+      point: 'projection-after-write',
+      where: 'transfer-summary',
+    });
     expect(() => parseConfig({ LEDGER_TEST_CRASH_AT: 'somewhere' })).toThrow(/LEDGER_TEST_CRASH_AT: must be one of projection-after-write/);
+    expect(() => parseConfig({ LEDGER_TEST_CRASH_AT: 'projection-after-write:' })).toThrow(/LEDGER_TEST_CRASH_AT: must be one of/);
+    expect(() => parseConfig({ LEDGER_TEST_CRASH_AT: 'somewhere:transfer-summary' })).toThrow(/LEDGER_TEST_CRASH_AT: must be one of/);
     expect(() =>
       parseConfig({
         NODE_ENV: 'production',

@@ -50,8 +50,12 @@ describe('kill -9 during a burst of concurrent commands', () => {
       const everything: SentCommand[] = [];
       let killedMidBurst = 0;
 
+      // LEDGER_ROLE=all (the default) on the embedded event store: the projections run in the
+      // projector worker, so the kill lands on both threads at whatever each was doing.
+      const inWorker = (started: LedgerProcess) => expect(started.output()).toMatch(/projections run in worker thread \d+/);
       let ledger = await spawnLedger({ dataDir });
       cleanup.push(() => ledger.kill());
+      inWorker(ledger);
       for (let round = 1; round <= ROUNDS; round++) {
         const commands = burst(tenant, BURST);
         // Kill once a random share of the answers is back: the rest are in flight, at every stage.
@@ -81,6 +85,7 @@ describe('kill -9 during a burst of concurrent commands', () => {
         ledger = await spawnLedger({ dataDir });
         const restarted = ledger;
         cleanup.push(() => restarted.kill());
+        inWorker(restarted);
         const acknowledged = commands.filter((c) => c.answer?.status === 201);
         const again = await Promise.all(acknowledged.map((command) => send(restarted, command)));
         expect(again.map((answer) => ({ status: answer.status, body: answer.body }))).toEqual(

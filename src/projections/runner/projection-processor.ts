@@ -60,7 +60,7 @@ export const applyBatch = async (
     changed.set(id, document);
   }
   await store.putMany(collection, [...changed.values()]);
-  if (changed.size > 0) crashPoint('projection-after-write');
+  if (changed.size > 0) crashPoint('projection-after-write', projection.name);
   const last = events.at(-1);
   if (last) await store.saveCheckpoint(projection.name, last.globalPosition, fence);
 };

@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { MessagePort } from 'node:worker_threads';
 import type { StoreSettings } from '../../config/ledger-config.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
-import type { CrashPoint } from '../../platform/crash-point.js';
+import type { ArmedCrashPoint } from '../../platform/crash-point.js';
 import type { ProjectionHealth } from '../projection-progress.js';
 
 /**
@@ -14,7 +14,7 @@ import type { ProjectionHealth } from '../projection-progress.js';
 export interface ProjectorWorkerData {
   readonly stores: StoreSettings;
   readonly leaseTtlMs: number;
-  readonly testCrashAt: CrashPoint | undefined;
+  readonly testCrashAt: ArmedCrashPoint | undefined;
   /** Receives the last committed position after each commit of the API thread. */
   readonly commits: MessagePort;
 }

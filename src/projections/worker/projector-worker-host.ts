@@ -138,6 +138,8 @@ export class ProjectorWorkerHost extends ProjectionProgress implements OnApplica
       worker.on('message', (message: FromProjector) => {
         switch (message.type) {
           case 'ready':
+            // Operators (and the crash tests) see where the read models are written.
+            this.logger.log(`projections run in worker thread ${worker.threadId}`);
             started();
             break;
           case 'progress':
