@@ -103,10 +103,10 @@ ferretdb_start() {
     return 1
   fi
   pg_port=$(ferretdb_free_port) || { echo "no free port"; return 1; }
-  # TCP on loopback only, no Unix socket (so no socket folder to own); room for several FerretDB
-  # processes (one per crash test) of up to 50 connections each.
+  # TCP on loopback only, no Unix socket (so no socket folder to own); room for FerretDB's pool
+  # (below) and a crash test's FerretDB beside it.
   "${ferretdb_as_pg_user[@]}" "$ferretdb_pg_bin/postgres" -D "$ferretdb_tmp/pg/data" -c listen_addresses=127.0.0.1 \
-    -c port="$pg_port" -c unix_socket_directories= -c max_connections=200 >>"$pg_log" 2>&1 &
+    -c port="$pg_port" -c unix_socket_directories= -c max_connections=400 >>"$pg_log" 2>&1 &
   ferretdb_pg_pid=$!
   # It listens before it accepts connections (pg_isready says "rejecting" while it starts up).
   local ready=
@@ -120,7 +120,10 @@ ferretdb_start() {
     echo "PostgreSQL did not start on 127.0.0.1:$pg_port (log above)"
     return 1
   fi
-  export FERRETDB_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$pg_port/ferretdb"
+  # FerretDB 1.24 holds a PostgreSQL connection for each update of a bulk until the bulk ends:
+  # with its default pool of 50, concurrent bulks from the ledgers of three Jest workers can
+  # take every connection and wait for ever for one more.
+  export FERRETDB_POSTGRESQL_URL="postgres://postgres@127.0.0.1:$pg_port/ferretdb?pool_max_conns=150"
 
   ferret_port=$(ferretdb_free_port) || { echo "no free port"; return 1; }
   "$ferretdb_bin" --handler=postgresql --postgresql-url="$FERRETDB_POSTGRESQL_URL" --state-dir="$ferretdb_tmp" \

@@ -40,19 +40,23 @@ const idOf = (n: number) => `subject-${String(n).padStart(8, '0')}`;
 const randomIds = (count: number) => Array.from({ length: count }, () => idOf(Math.floor(Math.random() * size)));
 
 const timed = async (count: number, work: (i: number) => Promise<unknown>): Promise<number> => {
-  process.stderr.write('.');
   const started = performance.now();
   for (let i = 0; i < count; i++) await work(i);
   return Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10;
 };
 
 const rows: { call: string; rate: number; unit: string }[] = [];
+// Each row as soon as it is measured: a call that never returns still leaves the others.
+const push = (row: { call: string; rate: number; unit: string }) => {
+  rows.push(row);
+  console.error(`${row.call}: ${row.rate} ${row.unit}`);
+};
 const collection = db.collection<ReadDocument>('rm_calls');
 const all = Array.from({ length: size }, (_, n) => documentOf(idOf(n), 1));
 const insertRate = await timed(Math.ceil(size / 1000), (i) => collection.insertMany(all.slice(i * 1000, (i + 1) * 1000)));
-rows.push({ call: 'insertMany (1,000 a call)', rate: Math.round(insertRate * 1000), unit: 'documents/s' });
+push({ call: 'insertMany (1,000 a call)', rate: Math.round(insertRate * 1000), unit: 'documents/s' });
 let position = 2;
-rows.push({
+push({
   call: 'guarded replaceOne by _id',
   rate: await timed(100, () => {
     const [id] = randomIds(1) as [string];
@@ -61,8 +65,8 @@ rows.push({
   }),
   unit: 'calls/s',
 });
-rows.push({ call: 'findOne by _id', rate: await timed(100, () => collection.findOne({ _id: randomIds(1)[0]! })), unit: 'calls/s' });
-rows.push({
+push({ call: 'findOne by _id', rate: await timed(100, () => collection.findOne({ _id: randomIds(1)[0]! })), unit: 'calls/s' });
+push({
   call: 'find _id $in [100 ids]',
   rate: await timed(5, () => collection.find({ _id: { $in: randomIds(100) } }).toArray()),
   unit: 'calls/s',
@@ -70,7 +74,7 @@ rows.push({
 
 const store = await openMongoReadStore(target.toString());
 await collection.rename('rm_adapter');
-rows.push({ call: 'adapter getMany (100 ids)', rate: await timed(5, () => store.getMany('adapter', randomIds(100))), unit: 'calls/s' });
+push({ call: 'adapter getMany (100 ids)', rate: await timed(5, () => store.getMany('adapter', randomIds(100))), unit: 'calls/s' });
 let fresh = size;
 const batch = (stored: number, added: number) => [
   ...[...new Set(randomIds(stored))].map((id) => documentOf(id, position++)),
@@ -83,7 +87,7 @@ for (const [label, stored, added] of [
 ] as const) {
   const batches = Array.from({ length: 5 }, () => batch(stored, added));
   const perCall = await timed(batches.length, (i) => store.putMany('adapter', batches[i]!));
-  rows.push({ call: `adapter putMany (50 documents, ${label})`, rate: Math.round(perCall * 50), unit: 'documents/s' });
+  push({ call: `adapter putMany (50 documents, ${label})`, rate: Math.round(perCall * 50), unit: 'documents/s' });
 }
 
 await db.dropDatabase();

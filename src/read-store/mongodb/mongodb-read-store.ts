@@ -105,8 +105,9 @@ export class MongoReadStore implements ReadStore {
       const chunk = documents.slice(start, start + INSERT_CHUNK);
       stored.push(...(await this.guard(() => insertNew(target, chunk))));
     }
-    // Bounded bulk writes: FerretDB 1.24 (SQLite backend) stalls on a bulk of about 100
-    // guarded replaces, while 50 go through in well under a second; real MongoDB does not care.
+    // Small bulks: FerretDB 1.24 keeps a storage connection for each update of a bulk until
+    // the whole bulk is done, and needs one more to write, so a bulk as large as its pool (50
+    // PostgreSQL connections by default) never returns. MongoDB does not care.
     for (let start = 0; start < stored.length; start += BULK_CHUNK) {
       const operations = stored.slice(start, start + BULK_CHUNK).map(guardedReplace);
       await this.guard(() => target.bulkWrite(operations, { ordered: false, ignoreUndefined: true }));
@@ -271,8 +272,8 @@ const guardedReplace = (document: ReadDocument): AnyBulkWriteOperation<StoredDoc
   },
 });
 
-/** Guarded replaces per bulk write. */
-const BULK_CHUNK = 50;
+/** Guarded replaces per bulk write (see putMany). */
+const BULK_CHUNK = 10;
 /** Documents per insert command (FerretDB inserts them in one transaction when none is stored yet). */
 const INSERT_CHUNK = 200;
 
