@@ -7,11 +7,13 @@
 #                    said why, when any step fails; ferretdb_stop then cleans up what was started.
 #   ferretdb_stop    stops both and removes the folder (safe to call more than once).
 #
+# FerretDB's log goes to $FERRETDB_LOG_DIR/ferretdb.log (default test-output/).
+#
 # PostgreSQL rather than FerretDB's SQLite backend: with SQLite FerretDB scans the whole
 # collection in Go for every update, so a test that writes a few hundred read-model documents
 # took seconds; PostgreSQL does the same work in C (see docs/performance.md).
-# The cluster keeps PostgreSQL's defaults, fsync included, so that figures measured on it
-# mean what they would on a real one.
+# The cluster keeps PostgreSQL's durability settings (fsync, synchronous_commit), so that
+# figures measured on it mean what they would on a real one.
 
 ferretdb_version=v1.24.2
 ferretdb_bin_dir="${XDG_CACHE_HOME:-$HOME/.cache}/privacy-ledger/bin"
