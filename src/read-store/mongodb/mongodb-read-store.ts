@@ -280,8 +280,9 @@ const INSERT_CHUNK = 200;
 /**
  * Inserts the documents whose `_id` is free and returns the others (a duplicate key: stored
  * already, at whatever position). MongoDB and FerretDB both go on past a duplicate in an
- * unordered insert and report each one; should a server stop early all the same, every
- * document of the chunk is returned, as the guarded replace that follows is idempotent.
+ * unordered insert and report each one. Should a server stop early all the same, the chunk
+ * is inserted again one document at a time and returned whole: the guarded replace that
+ * follows changes nothing where the stored document is the one just inserted.
  */
 const insertNew = async (collection: Collection<StoredDocument>, documents: readonly ReadDocument[]): Promise<ReadDocument[]> => {
   try {
@@ -294,7 +295,15 @@ const insertNew = async (collection: Collection<StoredDocument>, documents: read
     if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-    if (error.result.insertedCount + writeErrors.length < documents.length) return [...documents];
+    if (error.result.insertedCount + writeErrors.length < documents.length) {
+      // Some were neither inserted nor refused: insert those that are still free one by one.
+      for (const document of documents) {
+        await collection.insertOne({ ...document } as StoredDocument, { ignoreUndefined: true }).catch((single: unknown) => {
+          if (!(single instanceof MongoServerError && single.code === DUPLICATE_KEY)) throw single;
+        });
+      }
+      return [...documents];
+    }
     return writeErrors.map((writeError) => documents[writeError.index]!);
   }
 };
