@@ -20,13 +20,16 @@ import {
 import { newTenant, subjectPath } from '../support/requests.js';
 
 /**
- * Kills the MongoDB read store (FerretDB, the same server .ci/run uses) under a running ledger.
+ * Kills the MongoDB read store (FerretDB, the server .ci/run uses) under a running ledger.
  * Needs the FerretDB binary: FERRETDB_BIN (exported by .ci/run), else the one .ci/run builds
  * into ~/.cache/privacy-ledger/bin. Without it the test only says so, unless MONGODB_URL is set
- * (CI), where a missing binary is a failure.
+ * (CI), where a missing binary is a failure. The FerretDB it starts keeps its data where CI's
+ * does, on the PostgreSQL of FERRETDB_POSTGRESQL_URL (exported by .ci/run), which outlives the
+ * kill; without that URL (a developer's machine with only the binary) on SQLite files.
  */
 const FERRETDB =
   process.env['FERRETDB_BIN'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'privacy-ledger/bin/ferretdb');
+const POSTGRESQL_URL = process.env['FERRETDB_POSTGRESQL_URL'];
 const available = existsSync(FERRETDB);
 
 const freePort = () =>
@@ -45,20 +48,15 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-/** FerretDB on SQLite files in `dir`, on `port`; resolves once it accepts connections. */
+/** FerretDB on `port` (state in `dir`, data on PostgreSQL or in `dir`); resolves once it accepts connections. */
 const startFerretDb = async (dir: string, port: number): Promise<ChildProcess> => {
   mkdirSync(join(dir, 'data'), { recursive: true });
+  const storage = POSTGRESQL_URL
+    ? ['--handler=postgresql', `--postgresql-url=${POSTGRESQL_URL}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/data/`];
   const child = spawn(
     FERRETDB,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/data/`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=WARN',
-    ],
+    [...storage, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=WARN'],
     { stdio: 'ignore' },
   );
   for (const deadline = Date.now() + 30_000; !(await accepts(port)); await new Promise((r) => setTimeout(r, 100))) {

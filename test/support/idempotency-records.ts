@@ -9,10 +9,7 @@ export const forgetAnswer = async (dataDir: string, tenantId: string, key: strin
   if (mongo) {
     const client = await new MongoClient(mongo).connect();
     try {
-      const result = await client
-        .db()
-        .collection<{ _id: string }>('idempotency_keys')
-        .deleteOne({ _id: `${tenantId}\u0000${key}` });
+      const result = await client.db().collection<{ tenantId: string; key: string }>('idempotency_keys').deleteOne({ tenantId, key });
       return result.deletedCount;
     } finally {
       await client.close();

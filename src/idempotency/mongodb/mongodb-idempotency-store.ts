@@ -54,8 +54,12 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 }
 
-/** Tenant and key joined by a character neither may contain (keys are visible ASCII). */
-const idOf = (tenantId: string, key: string): string => `${tenantId}\u0000${key}`;
+/**
+ * Tenant and key joined by "/", which a tenant id cannot contain (letters, digits, "_", "." and
+ * "-"), so the first "/" ends the tenant whatever the key holds. Not a NUL character:
+ * PostgreSQL's jsonb, which stores FerretDB's documents, refuses \u0000 in a string.
+ */
+const idOf = (tenantId: string, key: string): string => `${tenantId}/${key}`;
 
 const guard = async <T>(work: () => Promise<T>): Promise<T> => {
   try {

@@ -35,23 +35,20 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   async insertIfAbsent(record: SubjectKeyRecord): Promise<SubjectKeyRecord> {
     const id = subjectKeyId(record.tenantId, record.subjectId);
     return guard(async () => {
+      // A plain insert, checked against the `_id` index alone (an upsert's filter makes FerretDB
+      // scan the collection); when it goes in, the stored key is this one, no need to read it back.
       try {
-        // $setOnInsert: an existing key is never overwritten, whoever wins the race.
-        await this.keys.updateOne(
-          { _id: id },
-          {
-            $setOnInsert: {
-              tenantId: record.tenantId,
-              subjectId: record.subjectId,
-              wrappedKey: new Binary(record.wrappedKey),
-              masterKeyId: record.masterKeyId,
-              createdAt: record.createdAt,
-            },
-          },
-          { upsert: true },
-        );
+        await this.keys.insertOne({
+          _id: id,
+          tenantId: record.tenantId,
+          subjectId: record.subjectId,
+          wrappedKey: new Binary(record.wrappedKey),
+          masterKeyId: record.masterKeyId,
+          createdAt: record.createdAt,
+        });
+        return record;
       } catch (error) {
-        // Two concurrent upserts may both try the insert; the loser's duplicate key is the no-op.
+        // Another writer stored a key first: an existing key is never overwritten, theirs wins.
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       }
       const stored = await this.keys.findOne({ _id: id });
@@ -63,7 +60,11 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   async findMany(ids: readonly string[]): Promise<Map<string, SubjectKeyRecord>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const found = await guard(() => this.keys.find({ _id: { $in: unique } }).toArray());
+    // One id (every command that seals a value): an equality, which FerretDB hands to its
+    // storage as a filter; it reads `$in` by fetching the whole collection. MongoDB serves both
+    // from the `_id` index.
+    const filter = unique.length === 1 ? { _id: unique[0]! } : { _id: { $in: unique } };
+    const found = await guard(() => this.keys.find(filter).toArray());
     return new Map(found.map((document) => [document._id, toRecord(document)]));
   }
 

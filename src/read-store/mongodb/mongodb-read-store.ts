@@ -43,10 +43,10 @@ export interface MongoReadStoreOptions {
 
 /**
  * The MongoDB read store (also runs on FerretDB): one collection `rm_<name>` per read-model
- * collection holding the documents as they are, and a `checkpoints` collection. Every write
- * is a guarded single-document upsert (filter `_position < new position`): when the stored
- * document is already at or past that position the filter fails, the upsert tries to insert
- * a second document with the same `_id` and gets a duplicate-key error, which is the no-op.
+ * collection holding the documents as they are, and a `checkpoints` collection. A document
+ * is first inserted; when its `_id` is taken, it is written by a guarded single-document
+ * replace (filter `_position < new position`), which matches nothing, the no-op, when the
+ * stored document is already at or past that position.
  * No multi-document transactions and no change streams, so a standalone server will do.
  * A lease is kept in the checkpoint document of the same name (owner, token, expiry), so a
  * fenced checkpoint write is one updateOne filtered on the token.
@@ -81,12 +81,12 @@ export class MongoReadStore implements ReadStore {
 
   async getMany<T extends ReadDocument>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>();
-    if (ids.length === 0) return found;
-    const documents = await this.guard(() =>
-      this.collection(collection)
-        .find({ _id: { $in: [...new Set(ids)] } })
-        .toArray(),
-    );
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return found;
+    // One id: an equality, which FerretDB hands to its storage as a filter; it reads `$in` by
+    // fetching the whole collection. MongoDB serves both from the `_id` index.
+    const filter: Filter<StoredDocument> = unique.length === 1 ? { _id: unique[0]! } : { _id: { $in: unique } };
+    const documents = await this.guard(() => this.collection(collection).find(filter).toArray());
     for (const document of documents) found.set(document._id, document as T);
     return found;
   }
@@ -94,37 +94,23 @@ export class MongoReadStore implements ReadStore {
   async putMany(collection: string, documents: readonly ReadDocument[]): Promise<void> {
     if (documents.length === 0) return;
     const target = this.collection(collection);
-    // One cheap read first, so that each document takes the cheapest write that is still
-    // safe. FerretDB (SQLite backend) runs a guarded replace as its own find-and-update
-    // transaction, some 15 ms each when idle and 100 ms or more with the ten projections
-    // writing at once on a loaded machine, while it inserts a whole batch in one go (50 new
-    // documents: about 150 ms against 1-2.5 s as guarded replaces). After a kill -9 the
-    // restarted runner applies the whole gap in one batch; with guarded replaces only, a
-    // batch of about 130 documents took 10-15 s, over a minute on a busier machine, during
-    // which the projection looked stuck (found by test/crash/kill-during-burst.crash.spec.ts).
-    const ids = documents.map((document) => document._id);
-    const stored = await this.guard(() => target.find({ _id: { $in: [...new Set(ids)] } }, { projection: { _position: 1 } }).toArray());
-    const positions = new Map(stored.map((document) => [document._id, document._position]));
-    // Stored at or past their position already: the no-op, without asking the server again.
-    const newer = documents.filter((document) => (positions.get(document._id) ?? -Infinity) < document._position);
-    const absent = newer.filter((document) => !positions.has(document._id));
-    const present = newer.filter((document) => positions.has(document._id));
-    for (let start = 0; start < absent.length; start += INSERT_CHUNK) {
-      const chunk = absent.slice(start, start + INSERT_CHUNK);
-      // Another writer inserted one of them since the read: the whole chunk goes the guarded
-      // way below, where what did get inserted just collides (a guarded write is idempotent).
-      const inserted = await this.guard(() => insertUnlessTaken(target, chunk));
-      if (!inserted) present.push(...chunk);
+    // Insert first, without reading: an insert is checked against the `_id` index alone, on
+    // MongoDB and on FerretDB, while a filtered read or update makes FerretDB scan the
+    // collection (on PostgreSQL, an `_id` filter is a containment test that no index serves;
+    // `$in` is not handed to PostgreSQL at all, so every document travels to FerretDB). A
+    // document already stored fails its insert with a duplicate key and takes a guarded
+    // replace instead, which is then the only scan it costs.
+    const stored: ReadDocument[] = [];
+    for (let start = 0; start < documents.length; start += INSERT_CHUNK) {
+      const chunk = documents.slice(start, start + INSERT_CHUNK);
+      stored.push(...(await this.guard(() => insertNew(target, chunk))));
     }
-    // Bounded bulk writes: FerretDB 1.24 (SQLite backend) stalls on a bulk of about 100
-    // guarded replaces, while 50 go through in well under a second; real MongoDB does not care.
-    for (let start = 0; start < present.length; start += BULK_CHUNK) {
-      const operations = present.slice(start, start + BULK_CHUNK).map(guardedReplace);
-      const collided = await this.guard(() => writeIgnoringDuplicates(target, operations));
-      // A duplicate key also happens when two writers insert the same new `_id` at once: the
-      // loser's filter found nothing, yet the document now exists, maybe at an older position.
-      // One retry settles it: the filter now sees the stored document and decides.
-      if (collided.length > 0) await this.guard(() => writeIgnoringDuplicates(target, collided));
+    // Small bulks: FerretDB 1.24 keeps a storage connection for each update of a bulk until
+    // the whole bulk is done, and needs one more to write, so a bulk as large as its pool (50
+    // PostgreSQL connections by default) never returns. MongoDB does not care.
+    for (let start = 0; start < stored.length; start += BULK_CHUNK) {
+      const operations = stored.slice(start, start + BULK_CHUNK).map(guardedReplace);
+      await this.guard(() => target.bulkWrite(operations, { ordered: false, ignoreUndefined: true }));
     }
   }
 
@@ -272,72 +258,54 @@ export const openMongoReadStore = async (url: string, options: MongoReadStoreOpt
 };
 
 /**
- * Replaces the whole document (the port stores documents as they are, so a field left out
- * of a newer version must not survive) unless the stored one is at or past its position.
+ * Replaces the whole stored document (the port stores documents as they are, so a field left
+ * out of a newer version must not survive) unless it is at or past this one's position, in
+ * which case the filter matches nothing and nothing changes. No upsert: the `_id` was found
+ * taken by the insert, and documents are removed only by `clear()`, ahead of a rebuild that
+ * writes them again. So the write raises no duplicate key, which FerretDB 1.x would treat as
+ * the end of the whole bulk, ordered or not.
  */
 const guardedReplace = (document: ReadDocument): AnyBulkWriteOperation<StoredDocument> => ({
   replaceOne: {
     filter: { _id: document._id, _position: { $lt: document._position } },
     replacement: { ...document },
-    upsert: true,
   },
 });
 
-/**
- * Runs guarded upserts as unordered bulk writes and returns the operations that hit a
- * duplicate key (no-ops: the stored document is at or past their position).
- *
- * MongoDB carries on after a failed operation of an unordered bulk; FerretDB 1.x stops at
- * the first one as if the bulk were ordered. So when the result does not account for every
- * operation, the ones after the first failure are written again: a guarded upsert is
- * idempotent, so one that did run before just collides this time.
- */
-const BULK_CHUNK = 50;
-/** New documents per insert command (FerretDB inserts them in one transaction). */
+/** Guarded replaces per bulk write (see putMany). */
+const BULK_CHUNK = 10;
+/** Documents per insert command (FerretDB inserts them in one transaction when none is stored yet). */
 const INSERT_CHUNK = 200;
 
 /**
- * Inserts documents that were not stored when last read; false when any `_id` was taken
- * meanwhile (a duplicate key), in which case some of the chunk may have been inserted.
+ * Inserts the documents whose `_id` is free and returns the others (a duplicate key: stored
+ * already, at whatever position). MongoDB and FerretDB both go on past a duplicate in an
+ * unordered insert and report each one. Should a server stop early all the same, the chunk
+ * is inserted again one document at a time and returned whole: the guarded replace that
+ * follows changes nothing where the stored document is the one just inserted.
  */
-const insertUnlessTaken = async (collection: Collection<StoredDocument>, documents: readonly ReadDocument[]): Promise<boolean> => {
+const insertNew = async (collection: Collection<StoredDocument>, documents: readonly ReadDocument[]): Promise<ReadDocument[]> => {
   try {
     await collection.insertMany(
       documents.map((document) => ({ ...document }) as StoredDocument),
       { ordered: false, ignoreUndefined: true },
     );
-    return true;
+    return [];
   } catch (error) {
     if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-    return false;
-  }
-};
-
-const writeIgnoringDuplicates = async (
-  collection: Collection<StoredDocument>,
-  operations: readonly AnyBulkWriteOperation<StoredDocument>[],
-): Promise<AnyBulkWriteOperation<StoredDocument>[]> => {
-  const collided: AnyBulkWriteOperation<StoredDocument>[] = [];
-  let pending = [...operations];
-  while (pending.length > 0) {
-    try {
-      await collection.bulkWrite(pending, { ordered: false, ignoreUndefined: true });
-      return collided;
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-      const failed = new Set(writeErrors.map((writeError) => writeError.index));
-      for (const index of failed) collided.push(pending[index]!);
-      const succeeded = error.result.matchedCount + error.result.upsertedCount;
-      if (succeeded + failed.size >= pending.length) return collided;
-      const firstFailure = Math.min(...failed);
-      pending = pending.filter((_, index) => index > firstFailure && !failed.has(index));
+    if (error.result.insertedCount + writeErrors.length < documents.length) {
+      // Some were neither inserted nor refused: insert those that are still free one by one.
+      for (const document of documents) {
+        await collection.insertOne({ ...document } as StoredDocument, { ignoreUndefined: true }).catch((single: unknown) => {
+          if (!(single instanceof MongoServerError && single.code === DUPLICATE_KEY)) throw single;
+        });
+      }
+      return [...documents];
     }
+    return writeErrors.map((writeError) => documents[writeError.index]!);
   }
-  return collided;
 };
 
 const isCondition = (value: Scalar | Condition): value is Condition => value !== null && typeof value === 'object';
