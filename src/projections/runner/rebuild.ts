@@ -21,17 +21,17 @@ export interface RebuildOptions {
   /** Events folded between two looks at memory (default 2,000). */
   readonly batchSize?: number;
   /**
-   * Changed documents held before they are written (default 10,000): each write is one
+   * Changed documents held before they are written (default 5,000): each write is one
    * transaction per collection, so larger means fewer, larger transactions and more memory.
    */
   readonly flushDocuments?: number;
-  /** Written documents kept in memory for later events of the same subject (default 10,000). */
+  /** Written documents kept in memory for later events of the same subject (default 5,000). */
   readonly cachedDocuments?: number;
 }
 
 const BATCH_SIZE = 2000;
-const FLUSH_DOCUMENTS = 10_000;
-const CACHED_DOCUMENTS = 10_000;
+const FLUSH_DOCUMENTS = 5000;
+const CACHED_DOCUMENTS = 5000;
 
 /**
  * Rebuilds read models from position 0 as a bulk load: empties their collections and drops
