@@ -73,6 +73,14 @@ export interface ReadStore {
   /** Removes every document of a collection (used by a rebuild). */
   clear(collection: string): Promise<void>;
 
+  /**
+   * Starts a bulk load (a rebuild): empties these collections and drops their secondary
+   * indexes, so that documents go in without index upkeep; `finish` creates the indexes again.
+   * `get`/`getMany` see what the load wrote. A load that never finishes leaves the indexes
+   * missing until the next `prepare`, which every start of the ledger calls.
+   */
+  startBulkLoad(collections: readonly CollectionSpec[]): Promise<BulkLoad>;
+
   /** The projection's checkpoint: the global position of the last event fully applied, or 0. */
   getCheckpoint(projection: string): Promise<number>;
 
@@ -110,6 +118,20 @@ export interface ReadStore {
   getLease(name: string): Promise<StoredLease | null>;
 
   close(): Promise<void>;
+}
+
+/**
+ * Writes of a bulk load, unguarded (no `_position` check): the loader is the only writer of
+ * collections it emptied, and knows which of its documents it wrote before.
+ */
+export interface BulkLoad {
+  /**
+   * `inserted`: documents not written yet in this load; `replaced`: documents this load wrote
+   * before, replaced whole. One call is one transaction where the store has them.
+   */
+  write(collection: string, inserted: readonly ReadDocument[], replaced: readonly ReadDocument[]): Promise<void>;
+  /** Creates the collections' secondary indexes. */
+  finish(): Promise<void>;
 }
 
 /** A lease held by `owner` until `expiresAt` (epoch ms); `token` is its fencing token. */

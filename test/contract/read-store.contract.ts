@@ -69,6 +69,52 @@ export const readStoreContract = (adapterName: string, openStore: () => Promise<
       });
     });
 
+    describe('bulk load', () => {
+      const spec = () => ({ name: collection, indexes: [['tenantId', 'at'], ['country'], ['state', 'dueAt']] });
+
+      it('starts from an empty collection and reads back what it inserted and replaced', async () => {
+        await store.putMany(collection, [doc('old', 9, { tenantId: 'before' })]);
+        const load = await store.startBulkLoad([spec()]);
+        expect(await store.count(collection)).toBe(0);
+        await load.write(collection, [doc('a', 1, { tenantId: 't', v: 1 }), doc('b', 2, { tenantId: 't', nested: { list: [1] } })], []);
+        expect(await store.get(collection, 'a')).toEqual(doc('a', 1, { tenantId: 't', v: 1 }));
+        // Replaced whole: a field the new version leaves out is gone.
+        await load.write(collection, [doc('c', 3, { tenantId: 'u' })], [doc('a', 4, { tenantId: 'u', w: 2 })]);
+        await load.finish();
+        const found = await store.getMany(collection, ['a', 'b', 'c', 'old']);
+        expect(found.get('a')).toEqual(doc('a', 4, { tenantId: 'u', w: 2 }));
+        expect(found.get('b')).toEqual(doc('b', 2, { tenantId: 't', nested: { list: [1] } }));
+        expect([...found.keys()].sort()).toEqual(['a', 'b', 'c']);
+      });
+
+      it('answers queries on indexed fields after finishing, and guards later writes by position again', async () => {
+        const load = await store.startBulkLoad([spec()]);
+        await load.write(
+          collection,
+          [
+            doc('1', 1, { tenantId: 'acme', at: '2026-01-02', country: 'SG', state: 'open', dueAt: '2026-02-01', done: true }),
+            doc('2', 2, { tenantId: 'acme', at: '2026-01-01', country: 'IN', state: 'open', dueAt: '2026-01-05' }),
+            doc('3', 3, { tenantId: 'globex', at: '2026-01-03', country: 'SG', state: 'completed', dueAt: null }),
+          ],
+          [],
+        );
+        await load.finish();
+        const ids = async (where: Where, orderBy?: string[]) =>
+          (await store.find(collection, { where, ...(orderBy ? { orderBy } : {}) })).map((d) => d._id);
+        expect(await ids({ tenantId: 'acme' }, ['at'])).toEqual(['2', '1']);
+        expect(await ids({ country: 'SG' })).toEqual(['1', '3']);
+        expect(await ids({ state: 'open', dueAt: { lt: '2026-01-06' } })).toEqual(['2']);
+        expect(await ids({ dueAt: null })).toEqual(['3']);
+        expect(await ids({ done: true })).toEqual(['1']);
+        await store.putMany(collection, [
+          doc('1', 1, { tenantId: 'stale' }),
+          doc('2', 5, { tenantId: 'acme', at: '2026-01-09', country: 'US' }),
+        ]);
+        expect((await store.get(collection, '1'))?.['tenantId']).toBe('acme');
+        expect(await ids({ country: 'US' })).toEqual(['2']);
+      });
+    });
+
     describe('queries', () => {
       beforeEach(async () => {
         await store.putMany(collection, [

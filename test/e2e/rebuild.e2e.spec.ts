@@ -85,6 +85,11 @@ describe('rebuilding read models from position 0', () => {
       expect(progress.at(-1)).toBe(last);
       expect(await dumpReadModels(freshStore)).toEqual(live);
 
+      // With windows so small that documents are written, evicted and read back again
+      // many times over: still the live read models.
+      await rebuildProjections(events, freshStore, PROJECTIONS, undefined, { batchSize: 7, flushDocuments: 5, cachedDocuments: 3 });
+      expect(await dumpReadModels(freshStore)).toEqual(live);
+
       // In place, over a damaged read model: what the log does not say is gone.
       await liveStore.putMany('subject_status', [{ _id: 'forged', _position: 1e9, tenantId: 'acme' }]);
       await rebuildProjections(events, liveStore, PROJECTIONS);

@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../../platform/store-errors.js';
 import { checkedName } from '../field-names.js';
 import { LeaseLostError } from '../read-store.port.js';
 import type {
+  BulkLoad,
   CollectionSpec,
   Condition,
   FindOptions,
@@ -28,9 +29,9 @@ interface LeaseRow {
 const MAX_CACHED_STATEMENTS = 1000;
 
 /**
- * The embedded read store: one table per collection holding each document as JSON, with
- * expression indexes on the fields each read model is queried by (SQLite uses an index on
- * `json_extract(doc, '$.f')` when the query has the same expression). Leases live in a
+ * The embedded read store: one table per collection holding each document as JSON, plus a
+ * column `f_<field>` for each field the read model is indexed by (written with the document,
+ * so neither a write nor an index build parses the JSON back), indexed. Leases live in a
  * `leases` table; a fenced checkpoint write checks the token and writes in one transaction.
  */
 export class SqliteReadStore implements ReadStore {
@@ -40,6 +41,8 @@ export class SqliteReadStore implements ReadStore {
    * the texts are a small fixed set (one per collection and query shape), bounded anyway.
    */
   private readonly statements = new Map<string, Statement>();
+  /** By table: the fields with a column of their own (see `columnsOf`). */
+  private readonly tableColumns = new Map<string, readonly string[]>();
 
   constructor(private readonly db: SqliteDatabase) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
@@ -57,16 +60,70 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async prepare(collections: readonly CollectionSpec[]): Promise<void> {
-    this.guard(() => {
-      for (const spec of collections) {
-        const table = tableOf(spec.name);
-        this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
-        for (const fields of spec.indexes) {
-          const name = `${table}__${fields.map((f) => checkedName(f, 'field')).join('__')}`;
-          this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${fields.map(column).join(', ')})`);
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const spec of collections) {
+          const table = tableOf(spec.name);
+          this.createTable(table, spec);
+          // Indexes over json_extract expressions, from before the fields had columns.
+          const legacy = this.db
+            .prepare<[string], { name: string }>(
+              "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql LIKE '%json_extract(%'",
+            )
+            .all(table);
+          for (const { name } of legacy) this.db.exec(`DROP INDEX ${quoted(name)}`);
+          const columns = this.columnsOf(table);
+          for (const fields of spec.indexes) {
+            const name = `${table}__${fields.map((f) => checkedName(f, 'field')).join('__')}`;
+            this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${fields.map((f) => column(f, columns)).join(', ')})`);
+          }
         }
-      }
-    });
+      })(),
+    );
+  }
+
+  /**
+   * Creates the table with a column for each indexed field, or adds the columns it lacks
+   * (filled from the stored JSON once, then kept up to date by every write).
+   */
+  private createTable(table: string, spec: CollectionSpec): void {
+    const wanted = [...new Set(spec.indexes.flat().filter((f) => f !== '_id' && f !== '_position'))].map((f) => checkedName(f, 'field'));
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL${wanted.map((f) => `, ${FIELD_COLUMN}${f}`).join('')})`,
+    );
+    this.tableColumns.delete(table);
+    const present = this.columnsOf(table);
+    for (const field of wanted) {
+      if (present.includes(field)) continue;
+      this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${FIELD_COLUMN}${field}`);
+      this.db.exec(`UPDATE ${table} SET ${FIELD_COLUMN}${field} = json_extract(doc, '$.${field}')`);
+    }
+    this.tableColumns.delete(table);
+  }
+
+  /**
+   * The fields that have a column of their own in this table (read from the table, so a store
+   * that did not prepare the collection itself still uses them); none while the table is missing.
+   */
+  private columnsOf(table: string): readonly string[] {
+    let fields = this.tableColumns.get(table);
+    if (fields === undefined) {
+      const columns = this.db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+      fields = columns.filter((c) => c.name.startsWith(FIELD_COLUMN)).map((c) => c.name.slice(FIELD_COLUMN.length));
+      if (columns.length > 0) this.tableColumns.set(table, fields);
+    }
+    return fields;
+  }
+
+  /** The statement that writes a row (`verb` INSERT, REPLACE, or an upsert's INSERT with `tail`) and its parameters. */
+  private writer(table: string, verb: string, tail = ''): (document: ReadDocument) => void {
+    const fields = this.columnsOf(table);
+    const statement = this.statement<Param[]>(
+      `${verb} INTO ${table} (id, position, doc${fields.map((f) => `, ${FIELD_COLUMN}${f}`).join('')}) VALUES (?, ?, ?${', ?'.repeat(fields.length)})${tail}`,
+    );
+    return (document) => {
+      statement.run(document._id, document._position, JSON.stringify(document), ...fields.map((f) => columnValue(document[f])));
+    };
   }
 
   async get<T extends ReadDocument>(collection: string, id: string): Promise<T | null> {
@@ -89,22 +146,26 @@ export class SqliteReadStore implements ReadStore {
 
   async putMany(collection: string, documents: readonly ReadDocument[]): Promise<void> {
     if (documents.length === 0) return;
-    const upsert = this.statement(
-      `INSERT INTO ${tableOf(collection)} (id, position, doc) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc
-       WHERE ${tableOf(collection)}.position < excluded.position`,
-    );
-    this.guard(() =>
+    const table = tableOf(collection);
+    this.guard(() => {
+      const fields = this.columnsOf(table);
+      const upsert = this.writer(
+        table,
+        'INSERT',
+        ` ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc${fields.map((f) => `, ${FIELD_COLUMN}${f} = excluded.${FIELD_COLUMN}${f}`).join('')}
+       WHERE ${table}.position < excluded.position`,
+      );
       this.db.transaction(() => {
-        for (const document of documents) upsert.run(document._id, document._position, JSON.stringify(document));
-      })(),
-    );
+        for (const document of documents) upsert(document);
+      })();
+    });
   }
 
   async find<T extends ReadDocument>(collection: string, options: FindOptions = {}): Promise<T[]> {
     const params: Param[] = [];
-    const clauses = whereClauses(options.where ?? {}, params);
-    const order = [...(options.orderBy ?? []).map(column), 'id'];
+    const columns = this.guard(() => this.columnsOf(tableOf(collection)));
+    const clauses = whereClauses(options.where ?? {}, params, columns);
+    const order = [...(options.orderBy ?? []).map((f) => column(f, columns)), 'id'];
     const direction = options.direction === 'desc' ? 'DESC' : 'ASC';
     if (options.after !== undefined) {
       if (options.after.length !== order.length) throw new Error('cursor does not match the sort order');
@@ -122,13 +183,48 @@ export class SqliteReadStore implements ReadStore {
 
   async count(collection: string, where: Where = {}): Promise<number> {
     const params: Param[] = [];
-    const clauses = whereClauses(where, params);
+    const clauses = whereClauses(
+      where,
+      params,
+      this.guard(() => this.columnsOf(tableOf(collection))),
+    );
     const sql = `SELECT COUNT(*) AS n FROM ${tableOf(collection)}${clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
     return this.guard(() => this.statement<Param[], { n: number }>(sql).get(...params)?.n ?? 0);
   }
 
   async clear(collection: string): Promise<void> {
     this.guard(() => this.statement(`DELETE FROM ${tableOf(collection)}`).run());
+  }
+
+  async startBulkLoad(collections: readonly CollectionSpec[]): Promise<BulkLoad> {
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const spec of collections) {
+          const table = tableOf(spec.name);
+          this.createTable(table, spec);
+          this.db.exec(`DELETE FROM ${table}`);
+          // Every index but the primary key's (whose row in sqlite_master has no SQL).
+          const indexes = this.db
+            .prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+            .all(table);
+          for (const { name } of indexes) this.db.exec(`DROP INDEX ${quoted(name)}`);
+        }
+      })(),
+    );
+    return {
+      write: async (collection, inserted, replaced) => {
+        const table = tableOf(collection);
+        this.guard(() => {
+          const insert = this.writer(table, 'INSERT');
+          const replace = this.writer(table, 'REPLACE');
+          this.db.transaction(() => {
+            for (const document of inserted) insert(document);
+            for (const document of replaced) replace(document);
+          })();
+        });
+      },
+      finish: () => this.prepare(collections),
+    };
   }
 
   async getCheckpoint(projection: string): Promise<number> {
@@ -215,10 +311,25 @@ export class SqliteReadStore implements ReadStore {
 
 const tableOf = (collection: string): string => `rm_${checkedName(collection, 'collection')}`;
 
-const column = (field: string): string => {
+/** Prefix of the column that holds an indexed field's value. */
+const FIELD_COLUMN = 'f_';
+
+const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** The SQL for a field: its own column when the table has one, else an expression over the JSON. */
+const column = (field: string, columns: readonly string[]): string => {
   if (field === '_id') return 'id';
   if (field === '_position') return 'position';
-  return `json_extract(doc, '$.${checkedName(field, 'field')}')`;
+  const name = checkedName(field, 'field');
+  return columns.includes(name) ? `${FIELD_COLUMN}${name}` : `json_extract(doc, '$.${name}')`;
+};
+
+/** What json_extract(doc, '$.f') gives for this value, so a column and the expression agree. */
+const columnValue = (value: unknown): Param => {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  return JSON.stringify(value);
 };
 
 /** JSON booleans come out of json_extract as 1/0. */
@@ -226,9 +337,9 @@ const toParam = (value: Scalar): Param => (typeof value === 'boolean' ? (value ?
 
 const isCondition = (value: Scalar | Condition): value is Condition => value !== null && typeof value === 'object';
 
-const whereClauses = (where: Where, params: Param[]): string[] =>
+const whereClauses = (where: Where, params: Param[], columns: readonly string[]): string[] =>
   Object.entries(where).flatMap(([field, raw]) => {
-    const target = column(field);
+    const target = column(field, columns);
     const condition: Condition = isCondition(raw) ? raw : { eq: raw };
     if ('eq' in condition) {
       if (condition.eq === null) return [`${target} IS NULL`];
