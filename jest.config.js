@@ -5,6 +5,23 @@ import { availableParallelism } from 'node:os';
 
 export const TIERS = ['unit', 'int', 'e2e', 'crash'];
 
+/**
+ * The e2e files that run a second time with their ledgers' read models, data keys and
+ * idempotency records in MongoDB (project `e2e-mongodb`, only when MONGODB_URL is set, as in
+ * .ci/run). The rest of the e2e tier runs on the embedded stores: the MongoDB adapters are
+ * proven by their contract suites (int tier), and these files cover what only a running ledger
+ * shows on MongoDB (keys shredded, answers kept across restarts, runners resuming, rebuilds).
+ * Running the whole tier on FerretDB took 840-935 s of the suite's time (docs/performance.md).
+ */
+export const MONGODB_E2E = [
+  'idempotency',
+  'crypto-shredding',
+  'projection-restart',
+  'rebuild',
+  'subject-status',
+  'concurrency-and-restart',
+];
+
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: 'node',
@@ -31,10 +48,16 @@ export default {
   // worker than cores. More made timing-bound tests (a 2 s `atLeast` read) miss on a busy machine.
   maxWorkers: availableParallelism() + 1,
   testSequencer: '<rootDir>/test/support/slowest-first.sequencer.js',
-  projects: TIERS.map((tier) => ({
-    ...shared,
-    ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
-    displayName: tier,
-    testMatch: [`<rootDir>/src/**/*.${tier}.spec.ts`, `<rootDir>/test/**/*.${tier}.spec.ts`],
-  })),
+  projects: [
+    ...TIERS.map((tier) => ({
+      ...shared,
+      ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
+      ...(tier === 'e2e' && { setupFiles: ['<rootDir>/test/support/embedded-stores.setup.cjs'] }),
+      displayName: tier,
+      testMatch: [`<rootDir>/src/**/*.${tier}.spec.ts`, `<rootDir>/test/**/*.${tier}.spec.ts`],
+    })),
+    ...(process.env.MONGODB_URL
+      ? [{ ...shared, displayName: 'e2e-mongodb', testMatch: MONGODB_E2E.map((name) => `<rootDir>/test/e2e/${name}.e2e.spec.ts`) }]
+      : []),
+  ],
 };

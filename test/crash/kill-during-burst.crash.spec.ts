@@ -27,7 +27,15 @@ const burst = (tenant: string, size: number): SentCommand[] =>
     .flatMap((path): SentCommand[] => [
       { key: randomUUID(), path: `${path}/consents`, body: consentBody(), eventTypes: ['consent-given'] },
       { key: randomUUID(), path: `${path}/transfers`, body: transferBody({ legalBasis: 'contract' }), eventTypes: ['data-transferred'] },
-      { key: randomUUID(), path: `${path}/consents/withdrawals`, body: {}, eventTypes: ['consent-withdrawn', 'deletion-requested'] },
+      {
+        key: randomUUID(),
+        path: `${path}/consents/withdrawals`,
+        body: {},
+        eventTypes: ['consent-withdrawn', 'deletion-requested'],
+        // The subject's four commands are sent at once: when its deletion request is decided
+        // first, the erasure is already open and the withdrawal opens none.
+        orEventTypes: ['consent-withdrawn'],
+      },
       { key: randomUUID(), path: `${path}/deletion-requests`, body: {}, eventTypes: ['deletion-requested'] },
     ])
     .slice(0, size);

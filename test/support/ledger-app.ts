@@ -52,9 +52,10 @@ export interface StartOptions {
 }
 
 /**
- * When MONGODB_URL is set (CI starts FerretDB), every e2e app keeps its read models in
- * MongoDB, in a database of its own named after its data directory, so a restart on the
- * same directory finds the same read models.
+ * When MONGODB_URL is set (the e2e-mongodb project and the crash tier in .ci/run; the e2e
+ * project unsets it, see jest.config.js), an app keeps its read models, data keys and
+ * idempotency records in MongoDB, in a database of its own named after its data directory, so
+ * a restart on the same directory finds the same documents.
  */
 export const mongoFor = (dataDir: string): Record<string, string> => {
   const base = process.env['MONGODB_URL'];

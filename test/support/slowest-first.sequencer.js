@@ -1,7 +1,7 @@
 import Sequencer from '@jest/test-sequencer';
 
 /** Guessed durations (ms) by tier, for files Jest has not timed yet (a first run, a new file). */
-const GUESS = { crash: 60_000, e2e: 10_000, int: 3_000, unit: 500 };
+const GUESS = { crash: 60_000, e2e: 10_000, 'e2e-mongodb': 20_000, int: 3_000, unit: 500 };
 
 /**
  * Jest's order (files that failed last time first, then the slowest), except that a file
