@@ -18,6 +18,41 @@ export class ProjectionEventError extends Error {
   }
 }
 
+/** The documents each event of the batch touches in this projection, in event order. */
+export const documentTargets = (projection: Projection, events: readonly StoredEvent[]): { event: StoredEvent; id: string }[] => {
+  const targets: { event: StoredEvent; id: string }[] = [];
+  for (const event of events) {
+    if (projection.handles !== 'all' && !projection.handles.includes(event.type)) continue;
+    if (projection.documentIds) for (const id of projection.documentIds(event)) targets.push({ event, id });
+    else {
+      const id = projection.documentId(event);
+      if (id !== null) targets.push({ event, id });
+    }
+  }
+  return targets;
+};
+
+/**
+ * One event folded into one document, as both the live runner and the rebuild do it: null when
+ * the document already holds the event (at-least-once delivery made idempotent by `_position`)
+ * or the projection ignores it; a failure of the projection's own code is a ProjectionEventError.
+ */
+export const evolveDocument = (
+  projection: Projection,
+  current: ReadDocument | null,
+  event: StoredEvent,
+  id: string,
+): ReadDocument | null => {
+  if (current && current._position >= event.globalPosition) return null;
+  let next;
+  try {
+    next = projection.evolve(current, event, id);
+  } catch (error) {
+    throw new ProjectionEventError(projection.name, event.id, event.globalPosition, error);
+  }
+  return next === null ? null : ({ ...next, _id: id, _position: event.globalPosition } as ReadDocument);
+};
+
 /**
  * Applies a batch of events to one projection: load the documents the batch touches,
  * fold each event in order (skipping any a document already has: at-least-once delivery
@@ -36,26 +71,13 @@ export const applyBatch = async (
   fence?: number,
 ): Promise<void> => {
   if (events.length === 0) return;
-  const relevant = events.flatMap((event) => {
-    if (projection.handles !== 'all' && !projection.handles.includes(event.type)) return [];
-    if (projection.documentIds) return projection.documentIds(event).map((id) => ({ event, id }));
-    const id = projection.documentId(event);
-    return id === null ? [] : [{ event, id }];
-  });
+  const relevant = documentTargets(projection, events);
   const collection = projection.collection.name;
   const documents = await store.getMany<ReadDocument>(collection, [...new Set(relevant.map((r) => r.id))]);
   const changed = new Map<string, ReadDocument>();
   for (const { event, id } of relevant) {
-    const current = documents.get(id) ?? null;
-    if (current && current._position >= event.globalPosition) continue;
-    let next;
-    try {
-      next = projection.evolve(current, event, id);
-    } catch (error) {
-      throw new ProjectionEventError(projection.name, event.id, event.globalPosition, error);
-    }
-    if (next === null) continue;
-    const document = { ...next, _id: id, _position: event.globalPosition } as ReadDocument;
+    const document = evolveDocument(projection, documents.get(id) ?? null, event, id);
+    if (document === null) continue;
     documents.set(id, document);
     changed.set(id, document);
   }

@@ -1,8 +1,8 @@
 import type { EventStore, StoredEvent } from '../../event-store/event-store.port.js';
-import type { ReadDocument, ReadStore } from '../../read-store/read-store.port.js';
+import type { ReadStore } from '../../read-store/read-store.port.js';
 import type { Projection } from '../projection.js';
 import { DocumentWindow } from './document-window.js';
-import { ProjectionEventError } from './projection-processor.js';
+import { documentTargets, evolveDocument } from './projection-processor.js';
 
 export interface RebuildProgress {
   readonly events: number;
@@ -117,29 +117,13 @@ const foldBatch = async (
   store: ReadStore,
   events: readonly StoredEvent[],
 ): Promise<void> => {
-  const relevant: { event: StoredEvent; id: string }[] = [];
-  for (const event of events) {
-    if (projection.handles !== 'all' && !projection.handles.includes(event.type)) continue;
-    if (projection.documentIds) for (const id of projection.documentIds(event)) relevant.push({ event, id });
-    else {
-      const id = projection.documentId(event);
-      if (id !== null) relevant.push({ event, id });
-    }
-  }
+  const relevant = documentTargets(projection, events);
   await window.load(
     store,
     relevant.map((r) => r.id),
   );
   for (const { event, id } of relevant) {
-    const current = window.get(id);
-    if (current && current._position >= event.globalPosition) continue;
-    let next;
-    try {
-      next = projection.evolve(current, event, id);
-    } catch (error) {
-      throw new ProjectionEventError(projection.name, event.id, event.globalPosition, error);
-    }
-    if (next === null) continue;
-    window.set({ ...next, _id: id, _position: event.globalPosition } as ReadDocument);
+    const document = evolveDocument(projection, window.get(id), event, id);
+    if (document !== null) window.set(document);
   }
 };
