@@ -1,7 +1,7 @@
 # Privacy ledger image. Stores come from the environment: embedded SQLite under
 # LEDGER_DATA_DIR (/app/data) by default, EventStoreDB and MongoDB when
 # EVENTSTORE_CONNECTION_STRING / MONGODB_URL are set (see docs/deployment.md).
-# Build:  docker build -t privacy-ledger .      Run: docker compose up --build
+# Build:  docker build -t privacy-ledger .      Run: docker compose up --build (several instances)
 
 # ---- toolchain: better-sqlite3 (a production dependency) is built from source when no
 # prebuilt binary can be downloaded, and node-gyp then needs Python 3 and a C++ toolchain ----
@@ -40,5 +40,5 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000
-# The CLI is in the image too: docker compose exec ledger node dist/cli/ledger.js rebuild
+# The CLI is in the image too: docker compose run --rm ledger-projector node dist/cli/ledger.js rebuild
 CMD ["node", "dist/main.js"]

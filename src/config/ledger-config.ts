@@ -235,12 +235,29 @@ const connectionString = (env: Env, name: string, schemes: readonly string[]): s
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, 'is not a valid URL');
+    url = clusterUrl(raw, name);
   }
   if (!schemes.includes(url.protocol)) {
     throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
   }
   return raw;
+};
+
+/**
+ * MongoDB and EventStoreDB name every member of a cluster in one authority
+ * (`mongodb://user:pw@m1:27017,m2:27017/ledger?replicaSet=rs0`), which the WHATWG URL parser
+ * refuses: each host is checked on its own, and the URL with the first one.
+ */
+const clusterUrl = (raw: string, name: string): URL => {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)([^/?#]*)(.*)$/i.exec(raw);
+  const hosts = match?.[2]?.split(',') ?? [];
+  try {
+    if (match === null || hosts.length < 2 || hosts.some((host) => host === '' || new URL(`${match[1]}${host}`).host === ''))
+      throw new Error();
+    return new URL(`${match[1]}${hosts[0]}${match[3]}`);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
 };
 
 const systems = (env: Env, name: string): string[] => {

@@ -43,6 +43,14 @@ describe('configuration from the environment', () => {
     expect(() => parseConfig({ LEDGER_ROLE: 'worker' })).toThrow(/LEDGER_ROLE: must be one of all, api, projector, got "worker"/);
   });
 
+  it('accepts the connection strings of a cluster, which name several hosts', () => {
+    const esdb = 'esdb://admin:changeit@node1:2113,node2:2113,node3:2113?tls=true&tlsCAFile=/etc/ledger/esdb-ca.crt';
+    const mongodb = 'mongodb://ledger:p%40ss@m1:27017,m2:27017,m3:27017/ledger?replicaSet=rs0';
+    const config = parseConfig({ EVENTSTORE_CONNECTION_STRING: esdb, MONGODB_URL: mongodb });
+    expect(config.eventStoreConnectionString).toBe(esdb);
+    expect(config.mongodbUrl).toBe(mongodb);
+  });
+
   it('reads every variable', () => {
     const config = parseConfig({
       PORT: '8080',
@@ -121,6 +129,9 @@ describe('configuration from the environment', () => {
     ['LEDGER_ERASURE_SYSTEMS', 'crm,crm'],
     ['EVENTSTORE_CONNECTION_STRING', 'http://localhost:2113'],
     ['MONGODB_URL', 'not a url'],
+    ['MONGODB_URL', 'mongodb://m1:27017,,m3:27017/ledger'],
+    ['MONGODB_URL', 'mongodb://m1:27017,m2:port/ledger'],
+    ['EVENTSTORE_CONNECTION_STRING', 'https://node1:2113,node2:2113'],
     ['LEDGER_JURISDICTION', 'India'],
     ['LEDGER_JURISDICTION', 'XX'],
     ['LEDGER_LOG_LEVEL', 'verbose'],

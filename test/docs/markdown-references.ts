@@ -14,7 +14,7 @@ export interface Reference {
 
 /** Top-level folders and files of the repository a code span may name. */
 const REPO_PATH =
-  /^(?:\.\/)?(?:(?:src|test|docs|bench|bin|public|\.ci)\/[^\s`'"]*|(?:README|CONTRIBUTING|CHANGELOG)\.md|LICENSE|Dockerfile|docker-compose\.yml|package\.json|tsconfig(?:\.[a-z]+)?\.json|nest-cli\.json)$/;
+  /^(?:\.\/)?(?:(?:src|test|docs|bench|bin|public|deploy|\.ci)\/[^\s`'"]*|(?:README|CONTRIBUTING|CHANGELOG)\.md|LICENSE|Dockerfile|docker-compose\.yml|package\.json|tsconfig(?:\.[a-z]+)?\.json|nest-cli\.json)$/;
 /** A bare markdown file name (`events.md`): a sibling in the same folder. */
 const BARE_MARKDOWN = /^[A-Za-z0-9_-]+\.md$/;
 
