@@ -28,6 +28,10 @@ export interface Cluster {
   /** Sends each call to the next `api` instance in turn, or to instance `on`; says which answered. */
   post(path: string, body: unknown, headers?: Record<string, string>, on?: number): Promise<ClusterAnswer>;
   get(path: string, headers?: Record<string, string>, on?: number): Promise<ClusterAnswer>;
+  /** SIGKILL the MongoDB-wire server; only with `ownMongo` (a server of this cluster's own). */
+  killMongo(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  restartMongo(): Promise<void>;
   /** Stops the ledgers (SIGTERM), leaving the stores up for the checks. */
   stopLedgers(): Promise<void>;
   /** Stops everything that is still running and removes the data folders. */
@@ -69,28 +73,52 @@ const startEsdb = async (): Promise<EsdbProcess> => {
 
 interface MongoServer {
   readonly url: string;
-  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  /** At the end: kills a server of the cluster's own, leaves MONGODB_URL's alone. */
+  close(): Promise<void>;
 }
 
-/** MONGODB_URL's server with a database of this cluster's own; else a FerretDB of its own. */
-const startMongo = async (cleanup: (() => Promise<void> | void)[]): Promise<MongoServer> => {
+/**
+ * MONGODB_URL's server with a database of this cluster's own; else, or when the test must kill
+ * it (`own`), a FerretDB of its own (on FERRETDB_POSTGRESQL_URL's PostgreSQL when set).
+ */
+const startMongo = async (own: boolean, cleanup: (() => Promise<void> | void)[]): Promise<MongoServer> => {
   const database = `cluster_${randomUUID().slice(0, 8)}`;
   const given = process.env['MONGODB_URL'];
-  if (given !== undefined) {
+  if (given !== undefined && !own) {
     const url = new URL(given);
     url.pathname = `/${database}`;
-    return { url: url.toString(), stop: async () => {} };
+    const notOurs = async () => {
+      throw new Error('the cluster uses MONGODB_URL: start it with ownMongo to kill its MongoDB server');
+    };
+    return { url: url.toString(), kill: notOurs, restart: notOurs, close: async () => {} };
   }
   if (!existsSync(FERRETDB))
     throw new Error(`the cluster tier needs MONGODB_URL or the FerretDB binary (${FERRETDB}; .ci/ferretdb.sh builds it)`);
   const dir = newDataDir();
   cleanup.push(() => removeDataDir(dir));
   const port = await freePort();
-  const child = await startFerretDb(dir, port);
-  return { url: `mongodb://127.0.0.1:${port}/${database}`, stop: () => killHard(child) };
+  let child = await startFerretDb(dir, port);
+  return {
+    url: `mongodb://127.0.0.1:${port}/${database}`,
+    kill: () => killHard(child),
+    close: () => killHard(child),
+    restart: async () => {
+      await killHard(child);
+      child = await startFerretDb(dir, port);
+    },
+  };
 };
 
-export const startCluster = async (options: { apis?: number; projectors?: number } = {}): Promise<Cluster> => {
+export interface ClusterOptions {
+  readonly apis?: number;
+  readonly projectors?: number;
+  /** A MongoDB-wire server of the cluster's own even when MONGODB_URL is set, for tests that kill it. */
+  readonly ownMongo?: boolean;
+}
+
+export const startCluster = async (options: ClusterOptions = {}): Promise<Cluster> => {
   const cleanup: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
@@ -98,8 +126,8 @@ export const startCluster = async (options: { apis?: number; projectors?: number
   try {
     const esdb = await startEsdb();
     cleanup.push(() => killHard(esdb.child));
-    const mongo = await startMongo(cleanup);
-    cleanup.push(() => mongo.stop());
+    const mongo = await startMongo(options.ownMongo === true, cleanup);
+    cleanup.push(() => mongo.close());
     const { privateKey } = generateKeyPairSync('ed25519');
     const storeEnv = {
       EVENTSTORE_CONNECTION_STRING: esdb.connectionString,
@@ -139,6 +167,8 @@ export const startCluster = async (options: { apis?: number; projectors?: number
         const { instance, ledger } = pick(on);
         return { ...(await ledger.get(path, headers)), instance };
       },
+      killMongo: () => mongo.kill(),
+      restartMongo: () => mongo.restart(),
       stopLedgers: async () => {
         await Promise.all([...apis, ...projectors].map((ledger) => ledger.stop()));
       },
