@@ -32,6 +32,9 @@ export interface Cluster {
   killMongo(): Promise<void>;
   /** Starts it again on the same port and data. */
   restartMongo(): Promise<void>;
+  /** Shuts the EventStoreDB test server's gRPC server down, keeping its events; calls fail until `resumeEventStore`. */
+  pauseEventStore(): Promise<void>;
+  resumeEventStore(): Promise<void>;
   /** Stops the ledgers (SIGTERM), leaving the stores up for the checks. */
   stopLedgers(): Promise<void>;
   /** Stops everything that is still running and removes the data folders. */
@@ -43,6 +46,8 @@ export type ClusterAnswer = HttpAnswer & { readonly instance: number };
 interface EsdbProcess {
   readonly child: ChildProcess;
   readonly connectionString: string;
+  /** Resolves at the next output line matching `pattern`. */
+  next(pattern: RegExp): Promise<void>;
 }
 
 const startEsdb = async (): Promise<EsdbProcess> => {
@@ -68,7 +73,21 @@ const startEsdb = async (): Promise<EsdbProcess> => {
       fail(new Error(`the EventStoreDB test server exited (${signal ?? code}):\n${output}`));
     });
   });
-  return { child, connectionString };
+  const next = (pattern: RegExp) =>
+    new Promise<void>((done, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error(`the EventStoreDB test server did not print ${pattern} within 10 s:\n${output}`)),
+        10_000,
+      );
+      const onData = (chunk: Buffer) => {
+        if (!pattern.test(chunk.toString())) return;
+        child.stdout!.off('data', onData);
+        clearTimeout(timer);
+        done();
+      };
+      child.stdout!.on('data', onData);
+    });
+  return { child, connectionString, next };
 };
 
 interface MongoServer {
@@ -168,6 +187,16 @@ export const startCluster = async (options: ClusterOptions = {}): Promise<Cluste
         return { ...(await ledger.get(path, headers)), instance };
       },
       killMongo: () => mongo.kill(),
+      pauseEventStore: async () => {
+        const stopped = esdb.next(/^stopped$/m);
+        esdb.child.kill('SIGUSR1');
+        await stopped;
+      },
+      resumeEventStore: async () => {
+        const listening = esdb.next(/^listening on /m);
+        esdb.child.kill('SIGUSR2');
+        await listening;
+      },
       restartMongo: () => mongo.restart(),
       stopLedgers: async () => {
         await Promise.all([...apis, ...projectors].map((ledger) => ledger.stop()));
