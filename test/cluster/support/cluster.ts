@@ -76,7 +76,12 @@ const startEsdb = async (): Promise<EsdbProcess> => {
   const next = (pattern: RegExp) =>
     new Promise<void>((done, fail) => {
       const timer = setTimeout(
-        () => fail(new Error(`the EventStoreDB test server did not print ${pattern} within 10 s:\n${output}`)),
+        () =>
+          fail(
+            new Error(
+              `the EventStoreDB test server (exit ${child.signalCode ?? child.exitCode}) did not print ${pattern} within 10 s:\n${output}`,
+            ),
+          ),
         10_000,
       );
       const onData = (chunk: Buffer) => {

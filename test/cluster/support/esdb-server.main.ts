@@ -11,6 +11,8 @@ import { EsdbProtocolTestServer } from '../../esdb/esdb-protocol-test-server.js'
 const server = new EsdbProtocolTestServer({ batchAppend: true });
 const { connectionString } = await server.start();
 process.stdout.write(`listening on ${connectionString}\n`);
+// Paused, the process has no open handle left and would exit: this timer keeps it up.
+const keepAlive = setInterval(() => {}, 60_000);
 process.on('SIGUSR1', () => {
   server.stop().then(
     () => process.stdout.write('stopped\n'),
@@ -24,5 +26,6 @@ process.on('SIGUSR2', () => {
   );
 });
 process.once('SIGTERM', () => {
+  clearInterval(keepAlive);
   void server.stop().then(() => process.exit(0));
 });
