@@ -1,9 +1,17 @@
 // One Jest project per test tier, chosen by the file suffix: `npm run test:unit` (and
-// test:int, test:e2e, test:crash) runs one, `npm test` runs them all.
+// test:int, test:e2e, test:crash, test:cluster) runs one, `npm test` runs them all, the cluster
+// tier only when LEDGER_TEST_CLUSTER=1 (see CLUSTER below).
 // test/spec-tiers.unit.spec.ts fails on a spec file that no tier picks up.
 import { availableParallelism } from 'node:os';
 
-export const TIERS = ['unit', 'int', 'e2e', 'crash'];
+export const TIERS = ['unit', 'int', 'e2e', 'crash', 'cluster'];
+
+/**
+ * The cluster tier (test/cluster/: five ledger processes, the EventStoreDB test server and a
+ * MongoDB-wire server per file) is a project only when LEDGER_TEST_CLUSTER=1 (`npm run
+ * test:cluster` sets it), so that the whole `npm test` stays under 300 s.
+ */
+const CLUSTER = process.env.LEDGER_TEST_CLUSTER === '1';
 
 /**
  * The e2e files that run a second time with their ledgers' read models, data keys and
@@ -49,9 +57,9 @@ export default {
   maxWorkers: availableParallelism() + 1,
   testSequencer: '<rootDir>/test/support/slowest-first.sequencer.js',
   projects: [
-    ...TIERS.map((tier) => ({
+    ...TIERS.filter((tier) => tier !== 'cluster' || CLUSTER).map((tier) => ({
       ...shared,
-      ...((tier === 'int' || tier === 'crash') && runsBuiltLedger),
+      ...((tier === 'int' || tier === 'crash' || tier === 'cluster') && runsBuiltLedger),
       ...(tier === 'e2e' && { setupFiles: ['<rootDir>/test/support/embedded-stores.setup.cjs'] }),
       displayName: tier,
       testMatch: [`<rootDir>/src/**/*.${tier}.spec.ts`, `<rootDir>/test/**/*.${tier}.spec.ts`],

@@ -20,14 +20,20 @@ const specFiles = (dir: string): string[] =>
 describe('spec files', () => {
   const files = [...specFiles(join(ROOT, 'src')), ...specFiles(join(ROOT, 'test'))].sort();
 
-  it('are named with a tier suffix (.unit, .int, .e2e or .crash + .spec.ts)', () => {
+  it('are named with a tier suffix (.unit, .int, .e2e, .crash or .cluster + .spec.ts)', () => {
     expect(files.length).toBeGreaterThan(0);
-    expect(files.filter((file) => !/\.(unit|int|e2e|crash)\.spec\.ts$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/\.(unit|int|e2e|crash|cluster)\.spec\.ts$/.test(file))).toEqual([]);
   });
 
   it('are all run by jest.config.js', () => {
     const jest = join(ROOT, 'node_modules/jest/bin/jest.js');
-    const listed = spawnSync(process.execPath, [jest, '--listTests', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    // LEDGER_TEST_CLUSTER: the cluster tier is a project only when asked for.
+    const listed = spawnSync(process.execPath, [jest, '--listTests', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, LEDGER_TEST_CLUSTER: '1' },
+    });
     expect(listed.status).toBe(0);
     // A file of the e2e-mongodb project (listed when MONGODB_URL is set) is listed twice.
     const paths = [...new Set((JSON.parse(listed.stdout) as string[]).map((path) => relative(ROOT, path)))].sort();

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { FERRETDB, freePort, killHard, startFerretDb } from '../support/ferretdb-process.js';
 import { newDataDir, removeDataDir } from '../support/ledger-app.js';
 import { spawnLedger } from '../support/ledger-process.js';
 import {
@@ -21,56 +18,11 @@ import { newTenant, subjectPath } from '../support/requests.js';
 
 /**
  * Kills the MongoDB read store (FerretDB, the server .ci/run uses) under a running ledger.
- * Needs the FerretDB binary: FERRETDB_BIN (exported by .ci/run), else the one .ci/run builds
- * into ~/.cache/privacy-ledger/bin. Without it the test only says so, unless MONGODB_URL is set
- * (CI), where a missing binary is a failure. The FerretDB it starts keeps its data where CI's
- * does, on the PostgreSQL of FERRETDB_POSTGRESQL_URL (exported by .ci/run), which outlives the
- * kill; without that URL (a developer's machine with only the binary) on SQLite files.
+ * Needs the FerretDB binary (test/support/ferretdb-process.ts says where it is looked for).
+ * Without it the test only says so, unless MONGODB_URL is set (CI), where a missing binary is
+ * a failure.
  */
-const FERRETDB =
-  process.env['FERRETDB_BIN'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'privacy-ledger/bin/ferretdb');
-const POSTGRESQL_URL = process.env['FERRETDB_POSTGRESQL_URL'];
 const available = existsSync(FERRETDB);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
-/** FerretDB on `port` (state in `dir`, data on PostgreSQL or in `dir`); resolves once it accepts connections. */
-const startFerretDb = async (dir: string, port: number): Promise<ChildProcess> => {
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  const storage = POSTGRESQL_URL
-    ? ['--handler=postgresql', `--postgresql-url=${POSTGRESQL_URL}`]
-    : ['--handler=sqlite', `--sqlite-url=file:${dir}/data/`];
-  const child = spawn(
-    FERRETDB,
-    [...storage, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=WARN'],
-    { stdio: 'ignore' },
-  );
-  for (const deadline = Date.now() + 30_000; !(await accepts(port)); await new Promise((r) => setTimeout(r, 100))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`FerretDB (${FERRETDB}) did not start on port ${port}`);
-  }
-  return child;
-};
-
-const killHard = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 
 if (available) {
   describe('the MongoDB read store (FerretDB) killed under a running ledger', () => {

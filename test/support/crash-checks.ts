@@ -57,9 +57,18 @@ export const sendChains = async (ledger: LedgerProcess, chains: readonly SentCom
   );
 };
 
-/** Every event of the log, read straight from the stores of a stopped ledger. */
-export const withStores = async <T>(dataDir: string, mongodbUrl: string | undefined, work: (stores: Stores) => Promise<T>): Promise<T> => {
-  const config = configFor(dataDir, mongodbUrl);
+/**
+ * Every event of the log, read straight from the stores of a stopped ledger. `env` adds the
+ * rest of its configuration, e.g. EVENTSTORE_CONNECTION_STRING and LEDGER_SIGNING_KEY for a
+ * cluster on EventStoreDB.
+ */
+export const withStores = async <T>(
+  dataDir: string,
+  mongodbUrl: string | undefined,
+  work: (stores: Stores) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> => {
+  const config = configFor(dataDir, mongodbUrl, env);
   const events = await openEventStore(config);
   const readStore = await openReadStore(config);
   try {
@@ -76,11 +85,12 @@ export interface Stores {
   readonly config: ReturnType<typeof parseConfig>;
 }
 
-const configFor = (dataDir: string, mongodbUrl: string | undefined) =>
+const configFor = (dataDir: string, mongodbUrl: string | undefined, env: Record<string, string> = {}) =>
   parseConfig({
     LEDGER_DATA_DIR: dataDir,
     LEDGER_MASTER_KEY: CRASH_MASTER_KEY,
     ...(mongodbUrl !== undefined && { MONGODB_URL: mongodbUrl }),
+    ...env,
   });
 
 const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
