@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import {
-  checkAnswersAgainstLog,
-  expectReadModelsEqualRebuild,
-  verifyChain,
-  withStores,
-  type SentCommand,
-} from '../support/crash-checks.js';
-import { newDataDir, removeDataDir } from '../support/ledger-app.js';
+import type { SentCommand } from '../support/crash-checks.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { caughtUpCluster, startCluster, type Cluster } from './support/cluster.js';
+import { checkClusterStores, expectSameAnswersAgain } from './support/cluster-checks.js';
 
 /**
  * Fault: one `api` instance killed with SIGKILL in the middle of a burst spread over all three.
@@ -89,33 +83,10 @@ describe('an API instance killed in the middle of a burst', () => {
     }
     console.log(`api instance killed: ${acknowledgedByVictim()} commands acknowledged by it, ${lost.length} lost connections retried`);
 
-    for (const command of sent) {
-      const on = survivors[(command.instance + 1) % survivors.length]!;
-      const again = await cluster.post(command.path, command.body, { 'idempotency-key': command.key }, on);
-      expect({ key: command.key, status: again.status, body: again.body }).toEqual({
-        key: command.key,
-        status: command.answer!.status,
-        body: command.answer!.body,
-      });
-    }
+    await expectSameAnswersAgain(cluster, sent, (command) => survivors[(command.instance + 1) % survivors.length]!);
     await caughtUpCluster(cluster);
-    await cluster.stopLedgers();
-    const dataDir = newDataDir();
-    try {
-      await withStores(
-        dataDir,
-        cluster.mongodbUrl,
-        async (stores) => {
-          const log = await stores.events();
-          checkAnswersAgainstLog(sent, log);
-          expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(chains.flat().length);
-          await verifyChain(stores);
-          await expectReadModelsEqualRebuild(stores, cluster.mongodbUrl);
-        },
-        cluster.storeEnv,
-      );
-    } finally {
-      removeDataDir(dataDir);
-    }
+    await checkClusterStores(cluster, sent, (log) =>
+      expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(chains.flat().length),
+    );
   }, 120_000);
 });

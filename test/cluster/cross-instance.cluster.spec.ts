@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import {
-  checkAnswersAgainstLog,
-  expectReadModelsEqualRebuild,
-  verifyChain,
-  withStores,
-  type SentCommand,
-} from '../support/crash-checks.js';
-import { newDataDir, removeDataDir } from '../support/ledger-app.js';
+import type { SentCommand } from '../support/crash-checks.js';
 import { lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { caughtUpCluster, startCluster, type Cluster } from './support/cluster.js';
+import { checkClusterStores, expectSameAnswersAgain } from './support/cluster-checks.js';
 
 /** The instances' `ledger_state_cache_misses_total`, summed. */
 const stateCacheMisses = async (cluster: Cluster): Promise<number> => {
@@ -132,41 +126,16 @@ describe('a cluster of three API instances and two projectors', () => {
     it('gives every acknowledged command its identical answer on any instance, logs each once, verifies and matches a rebuild', async () => {
       const acknowledged = sent.filter((c) => c.answer!.status >= 200 && c.answer!.status < 300);
       expect(acknowledged.length).toBeGreaterThan(0);
-      for (const command of acknowledged) {
-        const other = ((command.instance ?? 0) + 1) % cluster.apis.length;
-        const again = await cluster.post(command.path, command.body, { 'idempotency-key': command.key }, other);
-        expect({ key: command.key, status: again.status, body: again.body }).toEqual({
-          key: command.key,
-          status: command.answer!.status,
-          body: command.answer!.body,
-        });
-      }
+      await expectSameAnswersAgain(cluster, acknowledged, (command) => ((command.instance ?? 0) + 1) % cluster.apis.length);
       await caughtUpCluster(cluster);
-      await cluster.stopLedgers();
-      const dataDir = newDataDir();
-      try {
-        await withStores(
-          dataDir,
-          cluster.mongodbUrl,
-          async (stores) => {
-            const log = await stores.events();
-            // One entry per key: the simultaneous copies of one command must not count twice.
-            const byKey = new Map(sent.map((c) => [c.key, c]));
-            const first2xx = [...byKey.keys()].map((key) => sent.find((c) => c.key === key && c.answer!.status < 300) ?? byKey.get(key)!);
-            checkAnswersAgainstLog(first2xx, log);
-            const ours = log.filter((e) => e.streamId.includes(tenant));
-            const expected = first2xx.filter((c) => c.answer!.status >= 200 && c.answer!.status < 300);
-            expect(ours.map((e) => e.metadata.idempotencyKey).sort()).toEqual(
-              expected.flatMap((c) => c.eventTypes.map(() => c.key)).sort(),
-            );
-            await verifyChain(stores);
-            await expectReadModelsEqualRebuild(stores, cluster.mongodbUrl);
-          },
-          cluster.storeEnv,
-        );
-      } finally {
-        removeDataDir(dataDir);
-      }
+      // One entry per key: the simultaneous copies of one command must not count twice.
+      const byKey = new Map(sent.map((c) => [c.key, c]));
+      const first2xx = [...byKey.keys()].map((key) => sent.find((c) => c.key === key && c.answer!.status < 300) ?? byKey.get(key)!);
+      await checkClusterStores(cluster, first2xx, (log) => {
+        const ours = log.filter((e) => e.streamId.includes(tenant));
+        const expected = first2xx.filter((c) => c.answer!.status >= 200 && c.answer!.status < 300);
+        expect(ours.map((e) => e.metadata.idempotencyKey).sort()).toEqual(expected.flatMap((c) => c.eventTypes.map(() => c.key)).sort());
+      });
     }, 120_000);
   });
 });

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  checkAnswersAgainstLog,
-  consentAndTransferCommands,
-  expectReadModelsEqualRebuild,
-  verifyChain,
-  withStores,
-  type SentCommand,
-} from '../support/crash-checks.js';
-import { newDataDir, removeDataDir } from '../support/ledger-app.js';
+import { consentAndTransferCommands, type SentCommand } from '../support/crash-checks.js';
 import { newTenant } from '../support/requests.js';
 import { caughtUpCluster, startCluster, type Cluster } from './support/cluster.js';
+import { checkClusterStores, expectSameAnswersAgain } from './support/cluster-checks.js';
 
 /**
  * Fault: the EventStoreDB server stops answering (its gRPC server shut down, its events kept)
@@ -61,31 +54,9 @@ describe('the EventStoreDB server refusing calls under the cluster', () => {
     console.log(`EventStoreDB back: commands succeed again ${recovered} ms after it listened again`);
 
     const acknowledged = [...before, ...retried, ...after];
-    for (const [index, command] of acknowledged.entries()) {
-      const again = await cluster.post(command.path, command.body, { 'idempotency-key': command.key }, index % cluster.apis.length);
-      expect({ key: command.key, status: again.status, body: again.body }).toEqual({
-        key: command.key,
-        status: command.answer!.status,
-        body: command.answer!.body,
-      });
-    }
-    await cluster.stopLedgers();
-    const dataDir = newDataDir();
-    try {
-      await withStores(
-        dataDir,
-        cluster.mongodbUrl,
-        async (stores) => {
-          const log = await stores.events();
-          checkAnswersAgainstLog(acknowledged, log);
-          expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(acknowledged.length);
-          await verifyChain(stores);
-          await expectReadModelsEqualRebuild(stores, cluster.mongodbUrl);
-        },
-        cluster.storeEnv,
-      );
-    } finally {
-      removeDataDir(dataDir);
-    }
+    await expectSameAnswersAgain(cluster, acknowledged, (_, index) => index % cluster.apis.length);
+    await checkClusterStores(cluster, acknowledged, (log) =>
+      expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(acknowledged.length),
+    );
   }, 120_000);
 });

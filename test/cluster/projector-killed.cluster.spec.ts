@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import {
-  checkAnswersAgainstLog,
-  expectReadModelsEqualRebuild,
-  verifyChain,
-  withStores,
-  type SentCommand,
-} from '../support/crash-checks.js';
-import { newDataDir, removeDataDir } from '../support/ledger-app.js';
+import type { SentCommand } from '../support/crash-checks.js';
 import type { LedgerProcess } from '../support/ledger-process.js';
 import { consentBody, newSubject, newTenant, subjectPath, transferBody } from '../support/requests.js';
 import { CLUSTER_LEASE_TTL_MS, caughtUpCluster, startCluster, type Cluster } from './support/cluster.js';
+import { checkClusterStores, expectSameAnswersAgain } from './support/cluster-checks.js';
 
 interface Health {
   projections: { name: string; state: string }[];
@@ -92,33 +86,8 @@ describe('the projector holding the leases killed during a steady load', () => {
     expect(takenOver).toBeLessThan(3 * CLUSTER_LEASE_TTL_MS);
     expect(sent.filter((c) => c.answer!.status !== 201).map((c) => `${c.answer!.status} ${c.answer!.text}`)).toEqual([]);
 
-    for (const command of sent) {
-      const other = ((command.instance ?? 0) + 1) % cluster.apis.length;
-      const again = await cluster.post(command.path, command.body, { 'idempotency-key': command.key }, other);
-      expect({ key: command.key, status: again.status, body: again.body }).toEqual({
-        key: command.key,
-        status: command.answer!.status,
-        body: command.answer!.body,
-      });
-    }
+    await expectSameAnswersAgain(cluster, sent, (command) => ((command.instance ?? 0) + 1) % cluster.apis.length);
     await caughtUpCluster(cluster);
-    await cluster.stopLedgers();
-    const dataDir = newDataDir();
-    try {
-      await withStores(
-        dataDir,
-        cluster.mongodbUrl,
-        async (stores) => {
-          const log = await stores.events();
-          checkAnswersAgainstLog(sent, log);
-          expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(sent.length);
-          await verifyChain(stores);
-          await expectReadModelsEqualRebuild(stores, cluster.mongodbUrl);
-        },
-        cluster.storeEnv,
-      );
-    } finally {
-      removeDataDir(dataDir);
-    }
+    await checkClusterStores(cluster, sent, (log) => expect(log.filter((e) => e.streamId.includes(tenant))).toHaveLength(sent.length));
   }, 120_000);
 });
