@@ -9,6 +9,7 @@ import { WrongExpectedVersionError, type EventStore, type ExpectedRevision, type
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store.js';
 import { eventHash } from '../../evidence/event-hash.js';
 import { SqliteIdempotencyStore } from '../../idempotency/sqlite/sqlite-idempotency-store.js';
+import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { uuidV7Generator } from '../../platform/ids.js';
 import { openSqliteFile } from '../../platform/sqlite/sqlite-file.js';
 import { isSealed } from '../../privacy/field-cipher.js';
@@ -50,11 +51,17 @@ const executorWith = (
   store: EventStore,
   keys: SubjectKeyStore = keyStoreIn(mkdtempSync(join(tmpdir(), 'ledger-exec-keys-'))),
   env = {},
+  metrics?: LedgerMetrics,
 ) => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-exec-idem-'));
   const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
   const personalData = new PersonalData(keys, masterKeyFrom(randomBytes(32), 'test'), clock);
-  const streams = new StreamCommandExecutor(store, new SqliteIdempotencyStore(openSqliteFile(join(dir, 'idempotency.sqlite'))), clock);
+  const streams = new StreamCommandExecutor(
+    store,
+    new SqliteIdempotencyStore(openSqliteFile(join(dir, 'idempotency.sqlite'))),
+    clock,
+    metrics,
+  );
   const subjects = new SubjectWritePath(store, uuidV7Generator, parseConfig(env), personalData);
   return { execute: (request: SubjectCommandRequest) => streams.execute(subjects.write(request)), personalData, keys };
 };
@@ -91,9 +98,11 @@ const transfer = (subjectId: string): SubjectCommandRequest => ({
 describe('the write path under version conflicts', () => {
   it('retries on fresh state and succeeds when a conflict clears', async () => {
     const store = new InterferingStore(2);
-    const outcome = await executorWith(store).execute(transfer('s-retry'));
+    const metrics = new LedgerMetrics();
+    const outcome = await executorWith(store, undefined, {}, metrics).execute(transfer('s-retry'));
     expect(outcome.status).toBe(201);
     expect(store.appendAttempts).toBe(3);
+    expect((await metrics.registry.getSingleMetric('ledger_append_conflicts_total')!.get()).values[0]?.value).toBe(2);
     // Two events from the other writer, then ours, appended after them.
     expect(outcome.body.events[0]?.streamPosition).toBe(2);
     expect(await store.readStream('subject-acme/s-retry')).toHaveLength(3);

@@ -148,6 +148,7 @@ export class StreamCommandExecutor {
         result = await this.store.append(streamId, chained, known.revision < 0 ? 'no-stream' : known.revision);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        this.metrics?.appendConflict();
         this.cache.delete(cacheKey, known);
         continue;
       }

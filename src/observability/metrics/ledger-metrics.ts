@@ -57,6 +57,12 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  private readonly appendConflicts = new Counter({
+    name: 'ledger_append_conflicts_total',
+    help: 'Appends refused because another writer (another request or instance) had moved the stream since it was read; the command was decided again from the fresh stream.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -86,6 +92,11 @@ export class LedgerMetrics {
   /** A lookup in the write path's stream state cache. */
   stateCacheLookup(found: boolean): void {
     (found ? this.stateCacheHits : this.stateCacheMisses).inc();
+  }
+
+  /** An expected-revision conflict on append: the write path decides the command again. */
+  appendConflict(): void {
+    this.appendConflicts.inc();
   }
 
   stateCacheEvicted(): void {

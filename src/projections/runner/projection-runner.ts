@@ -50,6 +50,13 @@ interface Tracker extends WatchedProjection {
 const BATCH_SIZE = 500;
 const CATCH_UP_BATCH_SIZE = 5000;
 const DEFAULT_LEASE_TTL_MS = 10_000;
+
+/**
+ * How often a standby tries to take a lease held elsewhere, by default: a fifth of the TTL, so a
+ * dead holder's projections move within TTL + TTL/5 of its last renewal, at a cost of five
+ * lease reads per TTL per projection on each standby.
+ */
+export const standbyRetryFor = (leaseTtlMs: number): number => Math.max(1, Math.floor(leaseTtlMs * 0.2));
 /** Safety net only: new events wake the runner at once through the store's notification. */
 const IDLE_POLL_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
@@ -96,7 +103,7 @@ export class ProjectionRunner extends ProjectionProgress implements OnApplicatio
     this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.3));
-    this.standbyRetryMs = options.standbyRetryMs ?? Math.max(1, Math.floor(this.leaseTtlMs * 0.2));
+    this.standbyRetryMs = options.standbyRetryMs ?? standbyRetryFor(this.leaseTtlMs);
     this.checkpointPollMs = options.checkpointPollMs ?? 50;
     this.now = options.now ?? Date.now;
     this.onChange = options.onChange;
