@@ -28,7 +28,8 @@ import { freePort, startServer, type ServerProcess } from './support/server-proc
  * command (user + system time over the measured window, from /proc): of the api instances
  * together, of the projector, of the EventStoreDB test server, and of the whole machine (every
  * process, the stores, PostgreSQL and the load generator included: on 2 cores that is what
- * bounds throughput).
+ * bounds throughput), the write path's state cache hit ratio and its expected-revision
+ * conflicts over the instances (from their /metrics).
  *
  * Usage: npm run build && .ci/with-ferretdb npm run bench:cluster
  *   BENCH_API_INSTANCES=1,2,3   BENCH_CONNECTIONS=48   BENCH_DURATION=20   BENCH_WARMUP=5
@@ -63,11 +64,11 @@ const startEventStore = async (): Promise<{ child: ChildProcess; connectionStrin
   return { child, connectionString };
 };
 
-/** Whole-machine busy CPU time so far in ms (/proc/stat: all cores, every process). */
+/** Whole-machine busy CPU time so far in ms (/proc/stat: all cores, every process; steal not counted). */
 const machineCpuMs = (): number => {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = fields;
-  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
+  const [user, nice, system, , , irq, softirq] = fields;
+  return (user! + nice! + system! + irq! + softirq!) * 10;
 };
 const cpuMs = async (pids: number[]): Promise<number> => {
   let total = 0;
@@ -88,12 +89,27 @@ interface Row {
   'CPU ms/cmd: projector': number;
   'CPU ms/cmd: EventStoreDB server': number;
   'CPU ms/cmd: whole machine': number;
+  'state cache hit %': number;
+  'append conflicts': number;
   'load 1m': number;
 }
 
 const runCluster = async (apiInstances: number): Promise<Row> => {
   const { privateKey } = generateKeyPairSync('ed25519');
   const apiKey = `bench-${randomUUID()}`;
+  const opsKey = `bench-ops-${randomUUID()}`;
+  /** The write path's counters, summed over the api instances. */
+  const counters = async (apis: ServerProcess[]) => {
+    const sums = { hits: 0, misses: 0, conflicts: 0 };
+    for (const api of apis) {
+      const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${opsKey}` } })).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+      sums.hits += value('ledger_state_cache_hits_total');
+      sums.misses += value('ledger_state_cache_misses_total');
+      sums.conflicts += value('ledger_append_conflicts_total');
+    }
+    return sums;
+  };
   const database = `bench_cluster_${randomUUID().slice(0, 8)}`;
   const url = new URL(mongodbUrl);
   url.pathname = `/${database}`;
@@ -113,7 +129,10 @@ const runCluster = async (apiInstances: number): Promise<Row> => {
         LEDGER_DATA_DIR: dataDir,
         EVENTSTORE_CONNECTION_STRING: eventStore.connectionString,
         MONGODB_URL: url.toString(),
-        LEDGER_API_KEYS: JSON.stringify([{ name: 'bench-service', role: 'service', tenants: ['*'], key: apiKey }]),
+        LEDGER_API_KEYS: JSON.stringify([
+          { name: 'bench-service', role: 'service', tenants: ['*'], key: apiKey },
+          { name: 'bench-ops', role: 'admin', tenants: ['*'], key: opsKey },
+        ]),
         LEDGER_RATE_LIMIT: '0',
         LEDGER_MASTER_KEY: masterKey,
         LEDGER_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -157,7 +176,9 @@ const runCluster = async (apiInstances: number): Promise<Row> => {
       eventStore: await cpuMs([eventStore.child.pid!]),
       machine: machineCpuMs(),
     };
+    const countersBefore = await counters(apis);
     const run = await drive(seconds);
+    const countersAfter = await counters(apis);
     const after = {
       apis: await cpuMs(apiPids),
       projector: await cpuMs([projector.pid]),
@@ -177,6 +198,11 @@ const runCluster = async (apiInstances: number): Promise<Row> => {
       'CPU ms/cmd: projector': per(after.projector - before.projector),
       'CPU ms/cmd: EventStoreDB server': per(after.eventStore - before.eventStore),
       'CPU ms/cmd: whole machine': per(after.machine - before.machine),
+      'state cache hit %': Math.round(
+        (100 * (countersAfter.hits - countersBefore.hits)) /
+          Math.max(1, countersAfter.hits - countersBefore.hits + countersAfter.misses - countersBefore.misses),
+      ),
+      'append conflicts': countersAfter.conflicts - countersBefore.conflicts,
       'load 1m': Number((await machine()).loadAverage[0]!.toFixed(2)),
     };
     console.log(JSON.stringify(row));
