@@ -59,6 +59,8 @@ const FEATURE_PUBLIC = [
   // privacy: crypto-shredding (PrivacyModule exports PersonalData and MASTER_KEY), the
   // sealed-value format and the catalogue of personal fields.
   '^src/privacy/(personal-data|master-key|field-cipher|personal-fields)[.]ts$',
+  // commands: the recorder the webhook delivery worker calls after delivering an Art. 19 notice.
+  '^src/commands/record-recipient-notification/webhook-notice[.]recorder[.]ts$',
   // read-models: a subject's status as a pure fold, its view and DTO (the export includes it).
   '^src/read-models/subject-status/subject-status[.](projection|view|response)[.]ts$',
 ];

@@ -48,6 +48,7 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: 'POST', url: `${SUBJECT}/deletion-completions`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${SUBJECT}/grievances`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${SUBJECT}/grievances/:grievanceId/resolution`, roles: WRITERS, tenant: 'path' },
+  { method: 'POST', url: `${SUBJECT}/recipient-notifications`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${TENANT}/policies`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${TENANT}/policies/:version/notices`, roles: WRITERS, tenant: 'path' },
   // reads of one tenant

@@ -13,6 +13,9 @@ import { LodgeGrievanceController } from './lodge-grievance/lodge-grievance.cont
 import { LodgeGrievanceHandler } from './lodge-grievance/lodge-grievance.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
 import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js';
+import { RecordRecipientNotificationController } from './record-recipient-notification/record-recipient-notification.controller.js';
+import { RecordRecipientNotificationHandler } from './record-recipient-notification/record-recipient-notification.handler.js';
+import { WebhookNoticeRecorder } from './record-recipient-notification/webhook-notice.recorder.js';
 import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
 import { RecordTransferHandler } from './record-transfer/record-transfer.handler.js';
 import { CommandRequestFactory } from './request-context/command-request.factory.js';
@@ -40,6 +43,7 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     ResolveGrievanceController,
     PublishPolicyController,
     SendPolicyNoticeController,
+    RecordRecipientNotificationController,
   ],
   providers: [
     // Shared by every command: one idempotency lock, one write path, one cache of stream states.
@@ -65,6 +69,10 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     ResolveGrievanceHandler,
     PublishPolicyHandler,
     SendPolicyNoticeHandler,
+    RecordRecipientNotificationHandler,
+    WebhookNoticeRecorder,
   ],
+  // The webhook delivery worker records Art. 19 notices it delivered through this.
+  exports: [WebhookNoticeRecorder],
 })
 export class CommandsModule {}

@@ -72,3 +72,13 @@ export type GrievanceChannel = (typeof GRIEVANCE_CHANNELS)[number];
 
 export const GRIEVANCE_OUTCOMES = ['upheld', 'partially-upheld', 'rejected', 'withdrawn'] as const;
 export type GrievanceOutcome = (typeof GRIEVANCE_OUTCOMES)[number];
+
+/** Recipient ids are the caller's, as in a transfer's `recipient.id`. */
+export const RECIPIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+/**
+ * How a recipient was told of an erasure or a withdrawal (Art. 19): `webhook` is written by
+ * the ledger's own delivery to the recipient's subscription, the others by the caller.
+ */
+export const NOTIFICATION_CHANNELS = ['email', 'letter', 'phone', 'api', 'webhook', 'portal', 'in-person'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   'grievance-already-resolved': 409,
   'concurrent-modification': 409,
   'policy-version-exists': 409,
+  'no-notification-owed': 409,
   'payload-too-large': 413,
   'unknown-system': 422,
   'idempotency-key-reused': 422,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiFlag, ApiInstant, ApiNullableText, ApiText, ApiTextList } from '../http/openapi/properties.js';
+import { ApiFlag, ApiInstant, ApiNullableInstant, ApiNullableText, ApiText, ApiTextList } from '../http/openapi/properties.js';
 import { EventProofsDto } from './proofs.response.js';
 
 class ConfirmedSystemDto {
@@ -14,6 +14,17 @@ class ConfirmedSystemDto {
 
   @ApiText({ format: 'uuid' })
   eventId!: string;
+}
+
+class CertifiedRecipientDto {
+  @ApiText() id!: string;
+  @ApiText() name!: string;
+  @ApiText() kind!: string;
+  @ApiTextList() dataCategories!: string[];
+  @ApiText({ enum: ['owed', 'overdue', 'notified'], description: 'At issuance; `overdue`: not told past `dueAt`.' }) state!: string;
+  @ApiNullableInstant() notifiedAt!: string | null;
+  @ApiNullableText({ description: 'How it was told (email, letter, phone, api, webhook, portal, in-person).' }) channel!: string | null;
+  @ApiNullableText({ format: 'uuid', description: 'The `recipient-notified` event.' }) eventId!: string | null;
 }
 
 @ApiSchema({ name: 'ErasureCertificateBody' })
@@ -44,6 +55,9 @@ class ErasureCertificateBodyDto {
 
   @ApiProperty({ type: () => [ConfirmedSystemDto] })
   systems!: ConfirmedSystemDto[];
+
+  @ApiProperty({ type: () => [CertifiedRecipientDto], description: 'The recipients to be told of the erasure (Art. 19), and who was.' })
+  recipients!: CertifiedRecipientDto[];
 
   @ApiTextList({ description: 'The events the certificate rests on.' })
   eventIds!: string[];

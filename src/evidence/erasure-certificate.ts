@@ -11,9 +11,26 @@ export interface ErasureCertificate {
   readonly completedAt: string;
   readonly completedOnTime: boolean;
   readonly systems: readonly { system: string; completedAt: string; evidence: string | null; eventId: string }[];
-  /** The deletion-requested event's id first, then every deletion-completed id in stream order. */
+  /** The recipients to be told of the erasure (Art. 19), as known when the certificate is issued. */
+  readonly recipients: readonly CertifiedRecipient[];
+  /**
+   * The deletion-requested event's id first, then every deletion-completed id in stream
+   * order, then the erasure's recipient-notification-required and recipient-notified ids.
+   */
   readonly eventIds: readonly string[];
   readonly issuedAt: string;
+}
+
+export interface CertifiedRecipient {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly dataCategories: readonly string[];
+  /** At issuance: `overdue` is not told past the erasure's `dueAt`. */
+  readonly state: 'owed' | 'overdue' | 'notified';
+  readonly notifiedAt: string | null;
+  readonly channel: string | null;
+  readonly eventId: string | null;
 }
 
 export type ErasureCertificateOutcome =
@@ -30,6 +47,16 @@ interface Draft {
   pending: readonly string[];
   confirmations: { system: string; completedAt: string; evidence: string | null; eventId: string }[];
   completedAt: string | null;
+  noticeEventId: string | null;
+  recipients: {
+    id: string;
+    name: string;
+    kind: string;
+    dataCategories: readonly string[];
+    notifiedAt: string | null;
+    channel: string | null;
+    eventId: string | null;
+  }[];
 }
 
 /**
@@ -56,7 +83,23 @@ export const buildErasureCertificate = (
         pending: event.data.systems,
         confirmations: [],
         completedAt: null,
+        noticeEventId: null,
+        recipients: [],
       };
+    } else if (event.type === 'recipient-notification-required' && latest && event.data.deletionId === latest.deletionId) {
+      latest.noticeEventId = stored.id;
+      latest.recipients = event.data.recipients.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        dataCategories: r.dataCategories,
+        notifiedAt: null,
+        channel: null,
+        eventId: null,
+      }));
+    } else if (event.type === 'recipient-notified' && latest && event.data.deletionId === latest.deletionId) {
+      const recipient = latest.recipients.find((r) => r.id === event.data.recipientId && r.notifiedAt === null);
+      if (recipient) Object.assign(recipient, { notifiedAt: event.data.notifiedAt, channel: event.data.channel, eventId: stored.id });
     } else if (event.type === 'deletion-completed' && latest && event.data.deletionId === latest.deletionId) {
       latest.confirmations.push({
         system: event.data.system,
@@ -82,8 +125,20 @@ export const buildErasureCertificate = (
       completedAt: latest.completedAt,
       completedOnTime: Date.parse(latest.completedAt) <= Date.parse(latest.dueAt),
       systems: latest.confirmations,
-      eventIds: [latest.requestEventId, ...latest.confirmations.map((c) => c.eventId)],
+      recipients: certifiedRecipients(latest, issuedAt),
+      eventIds: [
+        latest.requestEventId,
+        ...latest.confirmations.map((c) => c.eventId),
+        ...(latest.noticeEventId === null ? [] : [latest.noticeEventId]),
+        ...latest.recipients.flatMap((r) => (r.eventId === null ? [] : [r.eventId])),
+      ],
       issuedAt: issuedAt.toISOString(),
     },
   };
 };
+
+const certifiedRecipients = (draft: Draft, issuedAt: Date): CertifiedRecipient[] =>
+  draft.recipients.map((recipient) => ({
+    ...recipient,
+    state: recipient.notifiedAt !== null ? 'notified' : Date.parse(draft.dueAt) < issuedAt.getTime() ? 'overdue' : 'owed',
+  }));

@@ -65,6 +65,7 @@ describe('buildErasureCertificate', () => {
           { system: 'crm', completedAt: '2026-02-02T00:00:00.000Z', evidence: 'OPS-7', eventId: crm.id },
           { system: 'backups', completedAt: '2026-02-10T00:00:00.000Z', evidence: null, eventId: backups.id },
         ],
+        recipients: [],
         eventIds: [requested.id, crm.id, backups.id],
         issuedAt: '2026-03-01T00:00:00.000Z',
       },
@@ -100,5 +101,59 @@ describe('buildErasureCertificate', () => {
     const stray = s.deletionCompleted({ deletionId: 'another', system: 'crm' });
     const other = s.otherEvent('something-else', { x: 1 });
     expect(buildErasureCertificate(s.tenantId, s.subjectId, [requested, stray, other], issuedAt)).toMatchObject({ state: 'open' });
+  });
+
+  it('lists the recipients of the erasure, told (when, how) or still owed as of issuance, and proves their events', () => {
+    const s = aSubjectStream();
+    const requested = s.deletionRequested({ systems: ['crm'], requestedAt: '2026-01-01T00:00:00.000Z', dueAt: '2026-01-31T00:00:00.000Z' });
+    const { deletionId } = requested.data;
+    const recipient = (id: string) => ({
+      id,
+      name: `${id} Ltd`,
+      kind: 'processor',
+      dataCategories: ['pii.name'],
+      purposes: [],
+      transferIds: [],
+    });
+    const notice = s.otherEvent('recipient-notification-required', {
+      notificationId: deletionId,
+      cause: 'erasure',
+      deletionId,
+      dueAt: '2026-01-31T00:00:00.000Z',
+      recipients: [recipient('mailer'), recipient('host')],
+    });
+    const told = s.otherEvent('recipient-notified', {
+      notificationId: deletionId,
+      recipientId: 'mailer',
+      cause: 'erasure',
+      deletionId,
+      channel: 'letter',
+      notifiedAt: '2026-01-05T00:00:00.000Z',
+    });
+    const done = s.deletionCompleted({ deletionId, system: 'crm', completedAt: '2026-01-10T00:00:00.000Z' });
+    const outcome = buildErasureCertificate(s.tenantId, s.subjectId, [requested, notice, told, done], issuedAt);
+    expect(outcome.state === 'completed' && outcome.certificate.recipients).toEqual([
+      {
+        id: 'mailer',
+        name: 'mailer Ltd',
+        kind: 'processor',
+        dataCategories: ['pii.name'],
+        state: 'notified',
+        notifiedAt: '2026-01-05T00:00:00.000Z',
+        channel: 'letter',
+        eventId: told.id,
+      },
+      {
+        id: 'host',
+        name: 'host Ltd',
+        kind: 'processor',
+        dataCategories: ['pii.name'],
+        state: 'overdue',
+        notifiedAt: null,
+        channel: null,
+        eventId: null,
+      },
+    ]);
+    expect(outcome.state === 'completed' && outcome.certificate.eventIds).toEqual([requested.id, done.id, notice.id, told.id]);
   });
 });

@@ -82,6 +82,35 @@ export const subjectExportCsv = (data: SubjectExport): string =>
       ]),
     ),
     section(
+      'recipient-notifications',
+      [
+        'notificationId',
+        'cause',
+        'deletionId',
+        'dueAt',
+        'recipientId',
+        'recipientName',
+        'dataCategories',
+        'state',
+        'notifiedAt',
+        'channel',
+      ],
+      data.recipientNotifications.flatMap((n) =>
+        n.recipients.map((r) => [
+          n.notificationId,
+          n.cause,
+          n.deletionId,
+          n.dueAt,
+          r.id,
+          r.name,
+          r.dataCategories,
+          r.state,
+          r.notifiedAt,
+          r.channel,
+        ]),
+      ),
+    ),
+    section(
       'grievances',
       ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt', 'state', 'outcome', 'resolvedAt', 'resolvedOnTime', 'description'],
       data.grievances.map((g) => [

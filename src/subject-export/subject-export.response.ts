@@ -5,6 +5,7 @@ import {
   ApiNullableFlag,
   ApiNullableInstant,
   ApiNullableText,
+  ApiNullableTextList,
   ApiOptionalText,
   ApiText,
   ApiTextList,
@@ -77,6 +78,31 @@ class ExportedConfirmationDto {
   @ApiText({ format: 'uuid' }) eventId!: string;
 }
 
+class ExportedNoticeRecipientDto {
+  @ApiText() id!: string;
+  @ApiText() name!: string;
+  @ApiText() kind!: string;
+  @ApiTextList() dataCategories!: string[];
+  @ApiTextList() purposes!: string[];
+  @ApiTextList() transferIds!: string[];
+  @ApiText({ enum: ['owed', 'overdue', 'notified'], description: '`overdue`: not told and past `dueAt`, judged now.' }) state!: string;
+  @ApiNullableInstant() notifiedAt!: string | null;
+  @ApiNullableText() channel!: string | null;
+  @ApiNullableText() evidence!: string | null;
+  @ApiNullableText({ format: 'uuid', description: 'The `recipient-notified` event.' }) eventId!: string | null;
+}
+
+class ExportedRecipientNotificationDto {
+  @ApiText() notificationId!: string;
+  @ApiText({ format: 'uuid' }) eventId!: string;
+  @ApiText({ enum: ['erasure', 'consent-withdrawn'] }) cause!: string;
+  @ApiNullableText() deletionId!: string | null;
+  @ApiNullableTextList() withdrawnPurposes!: string[] | null;
+  @ApiInstant() requiredAt!: string;
+  @ApiInstant() dueAt!: string;
+  @ApiProperty({ type: () => [ExportedNoticeRecipientDto] }) recipients!: ExportedNoticeRecipientDto[];
+}
+
 class ExportedErasureDto {
   @ApiText() deletionId!: string;
   @ApiText({ format: 'uuid' }) eventId!: string;
@@ -89,6 +115,8 @@ class ExportedErasureDto {
   @ApiNullableInstant() completedAt!: string | null;
   @ApiNullableFlag() completedOnTime!: boolean | null;
   @ApiNullableInstant({ description: 'When the subject’s data key was destroyed after this erasure.' }) shreddedAt!: string | null;
+  @ApiProperty({ type: () => [ExportedNoticeRecipientDto], description: 'The recipients to be told of this erasure (Art. 19).' })
+  recipients!: ExportedNoticeRecipientDto[];
 }
 
 class ExportedGrievanceDto {
@@ -120,5 +148,10 @@ export class SubjectExportDto {
   @ApiProperty({ type: () => [ExportedTransferDto] }) transfers!: ExportedTransferDto[];
   @ApiProperty({ type: () => [ExportedRecipientDto] }) recipients!: ExportedRecipientDto[];
   @ApiProperty({ type: () => [ExportedErasureDto] }) erasures!: ExportedErasureDto[];
+  @ApiProperty({
+    type: () => [ExportedRecipientNotificationDto],
+    description: 'Every notice owed to recipients (of an erasure or a withdrawal), and who was told, when and how.',
+  })
+  recipientNotifications!: ExportedRecipientNotificationDto[];
   @ApiProperty({ type: () => [ExportedGrievanceDto] }) grievances!: ExportedGrievanceDto[];
 }

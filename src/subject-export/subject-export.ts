@@ -4,6 +4,7 @@ import { evolveSubjectStatus, type SubjectStatusDocument } from '../read-models/
 import { subjectStatusView } from '../read-models/subject-status/subject-status.view.js';
 import type { DocumentBody } from '../projections/projection.js';
 import { grievanceExportView, lodgedGrievance, resolveExported, type GrievanceExportEntry } from './grievance-export.js';
+import { notifiedExported, recipientNotificationView, requiredNotice, type RecipientNotificationEntry } from './recipient-notice-export.js';
 
 /**
  * Everything the ledger holds about one subject, for an access request: built from the
@@ -17,6 +18,7 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
   const transfers = [];
   const erasures = new Map<string, ErasureEntry>();
   const grievances = new Map<string, GrievanceExportEntry>();
+  const notices = new Map<string, RecipientNotificationEntry>();
   let status: DocumentBody<SubjectStatusDocument> | null = null;
   for (const stored of events) {
     status = evolveSubjectStatus(status, stored) ?? status;
@@ -91,6 +93,14 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
         if (grievance) resolveExported(grievance, stored, event);
         break;
       }
+      case 'recipient-notification-required':
+        notices.set(event.data.notificationId, requiredNotice(stored, event));
+        break;
+      case 'recipient-notified': {
+        const notice = notices.get(event.data.notificationId);
+        if (notice) notifiedExported(notice, stored, event);
+        break;
+      }
       case 'subject-data-shredded': {
         const erasure = erasures.get(event.data.deletionId);
         if (erasure) erasure.shreddedAt = event.data.shreddedAt;
@@ -112,7 +122,12 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
     withdrawals,
     transfers,
     recipients: recipientsOf(transfers),
-    erasures: [...erasures.values()],
+    erasures: [...erasures.values()].map((erasure) => {
+      // The erasure's notice has the erasure's id (none when nothing was transferred before it).
+      const notice = notices.get(erasure.deletionId);
+      return { ...erasure, recipients: notice ? recipientNotificationView(notice, now).recipients : [] };
+    }),
+    recipientNotifications: [...notices.values()].map((notice) => recipientNotificationView(notice, now)),
     grievances: [...grievances.values()].map((grievance) => grievanceExportView(grievance, now)),
   };
 };

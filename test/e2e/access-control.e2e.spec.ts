@@ -165,6 +165,17 @@ const ROWS: readonly Row[] = [
   },
   {
     method: 'POST',
+    route: `${S}/recipient-notifications`,
+    request: async (_f, admin) => {
+      const path = fresh();
+      await created(admin.post(`${path}/transfers`, transferBody({ legalBasis: 'contract' })));
+      await created(admin.post(`${path}/deletion-requests`, {}));
+      return { path: `${path}/recipient-notifications`, body: { recipientId: 'aws-sg', channel: 'email' } };
+    },
+    expected: '201 403 403 201 403 401 401',
+  },
+  {
+    method: 'POST',
     route: `${T}/policies`,
     request: async () => ({ path: `/v1/tenants/${TENANT}/policies`, body: policyBody(`v-${newSubject().slice(2, 10)}`) }),
     expected: '201 403 403 201 403 401 401',

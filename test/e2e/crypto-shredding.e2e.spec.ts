@@ -38,6 +38,7 @@ const secretsOf = (label: string) => {
     reason: `reason-${id}`,
     evidence: `evidence-${id}`,
     grievance: `grievance-${id}`,
+    notice: `notice-${id}`,
   };
 };
 type Secrets = ReturnType<typeof secretsOf>;
@@ -219,6 +220,8 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect((await ledger.post(`${path}/deletion-completions`, { system: 'crm', evidence: secrets.evidence })).status).toBe(201);
       const grievance = { category: 'erasure', channel: 'email', receivedAt: new Date().toISOString(), description: secrets.grievance };
       expect((await ledger.post(`${path}/grievances`, grievance)).status).toBe(201);
+      const told = { recipientId: 'aws-sg', channel: 'email', evidence: secrets.notice };
+      expect((await ledger.post(`${path}/recipient-notifications`, told)).status).toBe(201);
       await caughtUp(ledger);
       seen.live = await readsOf(ledger, tenant, subjectId);
       seen.liveLeaks = await leaksOf(dataDir, secrets);
@@ -316,7 +319,8 @@ describe('crypto-shredding of personal data, through the real app', () => {
   describe('while the subject is live', () => {
     it('shows the personal values in clear on every read', () => {
       const { history, historyCsv, transfers, transfersCsv, export: exported, audit } = seen.live;
-      const [consent, transfer, withdrawal, , crm] = history.entries;
+      // The erasure's deletion-requested and recipient-notification-required sit between the withdrawal and crm.
+      const [consent, transfer, withdrawal, , , crm] = history.entries;
       expect(consent.evidence).toBe(`IP ${secrets.ipAddress}; agent ${secrets.userAgent}; contact ${secrets.contact}`);
       expect(transfer.transferReference).toBe(secrets.reference);
       expect(withdrawal.reason).toBe(secrets.reason);
@@ -332,7 +336,9 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect(exported.withdrawals[0].reason).toBe(secrets.reason);
       expect(audit[0].data.evidence.contact).toBe(secrets.contact);
       expect(seen.live.status.purposes['crm-access']).toMatchObject({ status: 'withdrawn', policyVersion: '2024-06' });
-      expect(history.entries[5]).toMatchObject({ type: 'grievance-lodged', grievanceDescription: secrets.grievance });
+      expect(history.entries[6]).toMatchObject({ type: 'grievance-lodged', grievanceDescription: secrets.grievance });
+      expect(history.entries[7]).toMatchObject({ type: 'recipient-notified', evidence: secrets.notice });
+      expect(exported.recipientNotifications[0].recipients[0].evidence).toBe(secrets.notice);
       expect(exported.grievances[0].description).toBe(secrets.grievance);
     });
 
@@ -404,7 +410,7 @@ describe('crypto-shredding of personal data, through the real app', () => {
 
     it('shows [erased] for every personal value on every read', () => {
       const { history, historyCsv, transfers, transfersCsv, export: exported, exportCsv, audit } = seen.erased;
-      const [consent, transfer, withdrawal, , crm] = history.entries;
+      const [consent, transfer, withdrawal, , , crm] = history.entries;
       expect(consent.evidence).toBe(`IP ${ERASED}; agent ${ERASED}; contact ${ERASED}`);
       expect(transfer.transferReference).toBe(ERASED);
       expect(withdrawal.reason).toBe(ERASED);
@@ -417,7 +423,9 @@ describe('crypto-shredding of personal data, through the real app', () => {
       expect(exported.transfers[0].reference).toBe(ERASED);
       expect(exported.erasures[0].confirmations[0].evidence).toBe(ERASED);
       expect(exported.erasures[0].shreddedAt).toEqual(expect.any(String));
-      expect(history.entries[5]).toMatchObject({ type: 'grievance-lodged', grievanceDescription: ERASED, category: 'erasure' });
+      expect(history.entries[6]).toMatchObject({ type: 'grievance-lodged', grievanceDescription: ERASED, category: 'erasure' });
+      expect(history.entries[7]).toMatchObject({ type: 'recipient-notified', evidence: ERASED, recipientId: 'aws-sg', channel: 'email' });
+      expect(exported.recipientNotifications[0].recipients[0]).toMatchObject({ evidence: ERASED, state: 'notified', channel: 'email' });
       expect(exported.grievances[0]).toMatchObject({ description: ERASED, category: 'erasure', channel: 'email' });
       expect(audit[0].data.evidence).toEqual({ ipAddress: ERASED, userAgent: ERASED, contact: ERASED });
       expect(seen.certificate.status).toBe(200);
@@ -428,7 +436,7 @@ describe('crypto-shredding of personal data, through the real app', () => {
 
     it('keeps every non-personal fact: purposes, recipients, countries, dates and ids', () => {
       const strip = (entry: any) => ({ ...entry, evidence: null, reason: null, transferReference: null, grievanceDescription: null });
-      expect(seen.erased.history.entries.slice(0, 6).map(strip)).toEqual(seen.live.history.entries.map(strip));
+      expect(seen.erased.history.entries.slice(0, 8).map(strip)).toEqual(seen.live.history.entries.map(strip));
       expect(seen.erased.history.entries.at(-1)).toMatchObject({
         type: 'subject-data-shredded',
         deletionId: seen.erased.status.erasure.deletionId,

@@ -44,7 +44,15 @@ const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
         track(resolved);
       }
     }
+    // Withdrawing everything opens an erasure that owes the transfer's recipient a notice; a
+    // partial withdrawal owes one of its own. Some recipients are then told.
     if (i % 2 === 0) track(await ledger.post(`${path}/consents/withdrawals`, {}));
+    else track(await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] }));
+    if (i % 3 !== 2) {
+      const told = await ledger.post(`${path}/recipient-notifications`, { recipientId: 'aws-sg', channel: i % 2 === 0 ? 'email' : 'api' });
+      expect(told.status).toBe(201);
+      track(told);
+    }
     if (i % 4 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'crm' }));
     if (i % 8 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'backups' }));
   }

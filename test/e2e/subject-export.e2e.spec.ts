@@ -40,8 +40,9 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
     const answer = await ledger.get(`${path}/export`);
     expect(answer.status).toBe(200);
     const data = answer.body;
-    // Eight facts, and the shredding of the subject's personal data when its erasure completed.
-    expect(data).toMatchObject({ tenantId: tenant, subjectId, eventCount: 9, exportedAt: '2026-03-01T00:00:00.000Z' });
+    // Eight facts, the recipients owed the erasure's notice, and the shredding of the subject's
+    // personal data when its erasure completed.
+    expect(data).toMatchObject({ tenantId: tenant, subjectId, eventCount: 10, exportedAt: '2026-03-01T00:00:00.000Z' });
     expect(data.consents).toEqual([
       expect.objectContaining({
         purposes: ['crm-access', 'usage-analytics'],
@@ -79,6 +80,14 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
         ],
       }),
     ]);
+    // Art. 19: both recipients must be told of the erasure, by its deadline; none was yet.
+    expect(data.erasures[0].recipients.map((r: any) => [r.id, r.dataCategories, r.state])).toEqual([
+      ['aws-sg', ['pii.call-records', 'pii.name', 'pii.phone-number'], 'owed'],
+      ['zoho', ['pii.name', 'pii.phone-number'], 'owed'],
+    ]);
+    expect(data.recipientNotifications).toEqual([
+      expect.objectContaining({ cause: 'erasure', deletionId: data.erasures[0].deletionId, dueAt: '2026-03-03T00:00:00.000Z' }),
+    ]);
     expect(data.status.erasure.state).toBe('completed');
     expect(data.grievances).toEqual([]);
   });
@@ -97,7 +106,25 @@ describe('GET .../subjects/{s}/export (an access request)', () => {
         current.push(record);
       }
     }
-    expect([...sections.keys()]).toEqual(['subject', 'consents', 'withdrawals', 'transfers', 'recipients', 'erasures', 'grievances']);
+    expect([...sections.keys()]).toEqual([
+      'subject',
+      'consents',
+      'withdrawals',
+      'transfers',
+      'recipients',
+      'erasures',
+      'recipient-notifications',
+      'grievances',
+    ]);
+    expect(
+      sections
+        .get('recipient-notifications')
+        ?.slice(1)
+        .map((row) => [row[4], row[7]]),
+    ).toEqual([
+      ['aws-sg', 'owed'],
+      ['zoho', 'owed'],
+    ]);
     expect(sections.get('transfers')).toHaveLength(4);
     expect(sections.get('recipients')?.[2]?.[1]).toBe('Zoho CRM, "EU"');
     expect(sections.get('erasures')?.[1]).toEqual(expect.arrayContaining(['true', 'crm;backups']));

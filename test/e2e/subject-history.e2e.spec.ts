@@ -68,7 +68,7 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
       expect(live.body.entries[0].evidence).toBe('IP 203.0.113.7; agent Mozilla/5.0; contact asha@example.com');
       expect(live.body.entries[1].transferReference).toBe('nightly-sync');
       expect(live.body.entries[2].reason).toBe('moving away, "for good"');
-      expect(live.body.entries[4].evidence).toBe('ticket OPS-1');
+      expect(live.body.entries[5].evidence).toBe('ticket OPS-1');
 
       const last = await ledger.post(`${path}/deletion-completions`, { system: 'backups', occurredAt: '2026-02-05T09:00:00Z' });
       expect(last.status).toBe(201);
@@ -83,18 +83,19 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
         'data-transferred',
         'consent-withdrawn',
         'deletion-requested',
+        'recipient-notification-required',
         'deletion-completed',
         'deletion-completed',
         'subject-data-shredded',
       ]);
-      expect(entries.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(entries.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       const positions = entries.map((e) => e.globalPosition);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       expect(new Set(positions).size).toBe(positions.length);
 
-      const [consent, transfer, withdrawal, requested, crm, backups, shredded] = entries;
+      const [consent, transfer, withdrawal, requested, notice, crm, backups, shredded] = entries;
       // The erasure completed, so the personal values now read [erased]; every other fact stays.
-      expect(entries.slice(0, 5).map((entry) => entry.description)).toEqual(live.body.entries.map((entry: any) => entry.description));
+      expect(entries.slice(0, 6).map((entry) => entry.description)).toEqual(live.body.entries.map((entry: any) => entry.description));
       expect(consent).toMatchObject({
         occurredAt: '2026-02-01T09:00:00.000Z',
         recordedAt: '2026-03-01T10:00:00.000Z',
@@ -134,6 +135,14 @@ describe('GET /v1/tenants/{t}/subjects/{s}/history', () => {
         systems: ['crm', 'backups'],
       });
       expect(requested.description).toContain('2026-03-05T09:00:00.000Z');
+
+      // The transfer's recipient must be told of the erasure (Art. 19), by the erasure's deadline.
+      expect(notice).toMatchObject({
+        deletionId: requested.deletionId,
+        dueAt: '2026-03-05T09:00:00.000Z',
+        dataCategories: ['pii.name', 'pii.phone-number'],
+      });
+      expect(notice.description).toContain('Amazon Web Services (cloud-host; pii.name, pii.phone-number)');
 
       expect(crm).toMatchObject({ deletionId: requested.deletionId, system: 'crm', systems: ['backups'], evidence: '[erased]' });
       expect(crm.description).toContain('backups');

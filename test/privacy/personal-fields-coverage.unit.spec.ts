@@ -27,6 +27,9 @@ const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   'deletion-completed': ['deletionId', 'system', 'completedAt', 'remainingSystems'],
   'grievance-lodged': ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt'],
   'grievance-resolved': ['grievanceId', 'outcome', 'resolvedAt', 'dueAt', 'resolvedOnTime'],
+  // ids, catalogue values, times, and recipients (companies, not the subject)
+  'recipient-notification-required': ['notificationId', 'cause', 'deletionId', 'withdrawnPurposes', 'dueAt', 'recipients'],
+  'recipient-notified': ['notificationId', 'recipientId', 'cause', 'deletionId', 'channel', 'notifiedAt'],
   // names the shredded fields as type/path, never their values
   'subject-data-shredded': ['deletionId', 'shreddedAt', 'fields'],
   // facts about the tenant's policy; subjectId is the opaque id also in metadata

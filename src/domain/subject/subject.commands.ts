@@ -1,5 +1,6 @@
 import type { Channel, DataCategory, LegalBasis, PurposeId, SubjectType } from '../catalogue.js';
 import type { LodgeGrievance, ResolveGrievance } from './grievance.commands.js';
+import type { RecordRecipientNotification } from './recipient-notification.commands.js';
 import type { ConsentEvidence, Recipient } from './subject.events.js';
 
 export interface GiveConsent {
@@ -41,7 +42,14 @@ export interface ConfirmErasure {
 }
 
 export type SubjectCommand =
-  GiveConsent | WithdrawConsent | RecordTransfer | RequestErasure | ConfirmErasure | LodgeGrievance | ResolveGrievance;
+  | GiveConsent
+  | WithdrawConsent
+  | RecordTransfer
+  | RequestErasure
+  | ConfirmErasure
+  | LodgeGrievance
+  | ResolveGrievance
+  | RecordRecipientNotification;
 
 /**
  * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:

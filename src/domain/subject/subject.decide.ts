@@ -1,5 +1,6 @@
 import { LedgerError } from '../ledger-error.js';
 import { lodgeGrievance, resolveGrievance } from './grievance.decide.js';
+import { noticeOfErasure, noticeOfWithdrawal, recordRecipientNotification } from './recipient-notification.decide.js';
 import type {
   ConfirmErasure,
   DecisionContext,
@@ -36,6 +37,8 @@ export const decide = (command: SubjectCommand, state: SubjectState, context: De
       return lodgeGrievance(command, state, context);
     case 'resolve-grievance':
       return resolveGrievance(command, state, context);
+    case 'record-recipient-notification':
+      return recordRecipientNotification(command, state, context);
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -118,8 +121,10 @@ const withdrawConsent = (command: WithdrawConsent, state: SubjectState, context:
     },
   };
   const nothingLeft = granted.every((purpose) => requested.includes(purpose));
-  if (!nothingLeft || state.erasure.state === 'open') return [withdrawn];
-  return [withdrawn, openErasure('all-consent-withdrawn', undefined, context)];
+  if (!nothingLeft || state.erasure.state === 'open') return [withdrawn, ...noticeOfWithdrawal(state, requested, context)];
+  // The erasure's notice reaches every recipient, those of the withdrawn purposes included.
+  const erasure = openErasure('all-consent-withdrawn', undefined, context);
+  return [withdrawn, erasure, ...noticeOfErasure(state, erasure)];
 };
 
 const recordTransfer = (command: RecordTransfer, state: SubjectState, context: DecisionContext): SubjectEvent[] => {
@@ -151,7 +156,8 @@ const requestErasure = (command: RequestErasure, state: SubjectState, context: D
   if (state.erasure.state === 'open') {
     throw new LedgerError('erasure-already-open', `Erasure ${state.erasure.deletionId} is already open for this subject.`);
   }
-  return [openErasure('subject-request', command.reason, context)];
+  const erasure = openErasure('subject-request', command.reason, context);
+  return [erasure, ...noticeOfErasure(state, erasure)];
 };
 
 const openErasure = (

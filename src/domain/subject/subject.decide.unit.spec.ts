@@ -754,6 +754,7 @@ describe('subject decider', () => {
         purposes: {},
         erasure: { state: 'none' },
         grievances: { open: {}, resolved: {} },
+        recipients: { transfers: [], notifications: {} },
       });
       expect(foldSubject([])).toEqual(initialSubjectState());
     });
@@ -775,6 +776,11 @@ describe('subject decider', () => {
         },
         erasure: { state: 'none' },
         grievances: { open: {}, resolved: {} },
+        // Kept for the notice rule: who holds what, under which purpose and basis.
+        recipients: {
+          transfers: [expect.objectContaining({ purpose: 'crm-access', legalBasis: 'consent', dataCategories: expect.any(Array) })],
+          notifications: {},
+        },
       });
     });
 
@@ -784,6 +790,10 @@ describe('subject decider', () => {
         purposes: {},
         erasure: { state: 'none' },
         grievances: { open: {}, resolved: {} },
+        recipients: {
+          transfers: [expect.objectContaining({ purpose: 'account-registration', legalBasis: 'contract' })],
+          notifications: {},
+        },
       });
     });
 

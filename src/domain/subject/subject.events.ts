@@ -1,5 +1,6 @@
 import type { Channel, DataCategory, LegalBasis, PurposeId, RecipientKind, SubjectType } from '../catalogue.js';
 import type { GrievanceLodged, GrievanceResolved } from './grievance.events.js';
+import type { RecipientNotificationRequired, RecipientNotified } from './recipient-notification.events.js';
 import type { Fact } from './subject-fact.js';
 
 export interface ConsentEvidence {
@@ -95,7 +96,9 @@ export type SubjectEvent =
   | DeletionCompleted
   | GrievanceLodged
   | GrievanceResolved
-  | SubjectDataShredded;
+  | SubjectDataShredded
+  | RecipientNotificationRequired
+  | RecipientNotified;
 export type SubjectEventType = SubjectEvent['type'];
 
 export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
@@ -107,6 +110,8 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'grievance-lodged',
   'grievance-resolved',
   'subject-data-shredded',
+  'recipient-notification-required',
+  'recipient-notified',
 ];
 
 export const isSubjectEventType = (type: string): type is SubjectEventType => (SUBJECT_EVENT_TYPES as readonly string[]).includes(type);

@@ -20,6 +20,7 @@ const PERSONAL_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['deletion-completed', ['evidence']],
   ['data-transferred', ['reference']],
   ['grievance-lodged', ['description']],
+  ['recipient-notified', ['evidence']],
 ]);
 
 for (const path of [...PERSONAL_FIELDS.values()].flat()) {

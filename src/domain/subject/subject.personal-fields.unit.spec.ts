@@ -9,6 +9,7 @@ describe('personal fields', () => {
     expect(personalPaths('deletion-completed')).toEqual(['evidence']);
     expect(personalPaths('data-transferred')).toEqual(['reference']);
     expect(personalPaths('grievance-lodged')).toEqual(['description']);
+    expect(personalPaths('recipient-notified')).toEqual(['evidence']);
   });
 
   it('has none for the shredding event or an unknown type', () => {

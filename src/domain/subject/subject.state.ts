@@ -1,5 +1,6 @@
 import type { PurposeId } from '../catalogue.js';
 import { evolveGrievances, noGrievances, type GrievancesState } from './grievance.state.js';
+import { evolveRecipients, noRecipients, type RecipientsState } from './recipient-notification.state.js';
 import type { SubjectEvent } from './subject.events.js';
 
 export interface PurposeConsent {
@@ -32,6 +33,7 @@ export interface SubjectState {
   readonly purposes: Readonly<Partial<Record<PurposeId, PurposeConsent>>>;
   readonly erasure: ErasureState;
   readonly grievances: GrievancesState;
+  readonly recipients: RecipientsState;
 }
 
 export const initialSubjectState = (): SubjectState => ({
@@ -39,6 +41,7 @@ export const initialSubjectState = (): SubjectState => ({
   purposes: {},
   erasure: { state: 'none' },
   grievances: noGrievances(),
+  recipients: noRecipients(),
 });
 
 export const grantedPurposes = (state: SubjectState): PurposeId[] =>
@@ -68,6 +71,9 @@ export const evolve = (state: SubjectState, event: SubjectEvent): SubjectState =
       return { ...state, known: true, purposes };
     }
     case 'data-transferred':
+    case 'recipient-notification-required':
+    case 'recipient-notified':
+      return { ...state, known: true, recipients: evolveRecipients(state.recipients, event) };
     case 'subject-data-shredded':
       return { ...state, known: true };
     case 'deletion-requested':

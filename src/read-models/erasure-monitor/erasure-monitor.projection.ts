@@ -8,6 +8,18 @@ export interface SystemConfirmation {
   readonly eventId: string;
 }
 
+/** A recipient to be told of the erasure (Art. 19), and when and how it was told. */
+export interface RecipientNotice {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly dataCategories: readonly string[];
+  readonly notifiedAt: string | null;
+  readonly channel: string | null;
+  /** The `recipient-notified` event, once told. */
+  readonly eventId: string | null;
+}
+
 export interface ErasureDocument extends ReadDocument {
   readonly deletionId: string;
   readonly tenantId: string;
@@ -23,6 +35,10 @@ export interface ErasureDocument extends ReadDocument {
   readonly confirmations: readonly SystemConfirmation[];
   readonly hoursToComplete: number | null;
   readonly completedOnTime: boolean | null;
+  /** Absent on documents projected before recipients were tracked (a rebuild fills it). */
+  readonly recipients?: readonly RecipientNotice[];
+  /** How many of `recipients` are not yet told: the overdue-recipients query filters on it. */
+  readonly recipientsOwed?: number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -40,15 +56,50 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
       ['tenantId', 'state', 'requestedAt'],
       ['state', 'hoursToComplete'],
       ['tenantId', 'state', 'hoursToComplete'],
+      ['recipientsOwed', 'requestedAt'],
+      ['tenantId', 'recipientsOwed', 'requestedAt'],
     ],
   },
-  handles: ['deletion-requested', 'deletion-completed'],
+  handles: ['deletion-requested', 'deletion-completed', 'recipient-notification-required', 'recipient-notified'],
   documentId: (stored) => {
     const event = asSubjectEvent(stored);
-    return event?.type === 'deletion-requested' || event?.type === 'deletion-completed' ? event.data.deletionId : null;
+    switch (event?.type) {
+      case 'deletion-requested':
+      case 'deletion-completed':
+        return event.data.deletionId;
+      // Notices of a withdrawal belong to no erasure: they are in the subject's export.
+      case 'recipient-notification-required':
+      case 'recipient-notified':
+        return event.data.deletionId ?? null;
+      default:
+        return null;
+    }
   },
   evolve: (current, stored) => {
     const event = asSubjectEvent(stored);
+    if (event?.type === 'recipient-notification-required') {
+      if (!current || (current.recipients?.length ?? 0) > 0) return null;
+      const recipients = event.data.recipients.map((r): RecipientNotice => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        dataCategories: r.dataCategories,
+        notifiedAt: null,
+        channel: null,
+        eventId: null,
+      }));
+      return { ...current, recipients, recipientsOwed: recipients.length };
+    }
+    if (event?.type === 'recipient-notified') {
+      const recipients = current?.recipients ?? [];
+      if (!current || !recipients.some((r) => r.id === event.data.recipientId && r.notifiedAt === null)) return null;
+      const told = recipients.map((r) =>
+        r.id === event.data.recipientId && r.notifiedAt === null
+          ? { ...r, notifiedAt: event.data.notifiedAt, channel: event.data.channel, eventId: stored.id }
+          : r,
+      );
+      return { ...current, recipients: told, recipientsOwed: told.filter((r) => r.notifiedAt === null).length };
+    }
     if (event?.type === 'deletion-requested') {
       if (current) return null;
       return {
@@ -65,6 +116,8 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
         confirmations: [],
         hoursToComplete: null,
         completedOnTime: null,
+        recipients: [],
+        recipientsOwed: 0,
       };
     }
     if (event?.type !== 'deletion-completed' || !current) return null;

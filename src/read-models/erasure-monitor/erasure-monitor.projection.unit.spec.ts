@@ -35,6 +35,8 @@ describe('erasure-monitor projection', () => {
         confirmations: [],
         hoursToComplete: null,
         completedOnTime: null,
+        recipients: [],
+        recipientsOwed: 0,
       });
     });
 
@@ -151,6 +153,79 @@ describe('erasure-monitor projection', () => {
       ]) {
         expect(projection.documentId(event)).toBeNull();
       }
+    });
+  });
+
+  describe('when recipients are owed the notice of the erasure (Art. 19)', () => {
+    const recipient = (id: string) => ({
+      id,
+      name: `${id} Ltd`,
+      kind: 'processor',
+      dataCategories: ['pii.name'],
+      purposes: [],
+      transferIds: [],
+    });
+    const setUp = () => {
+      const subject = aSubjectStream();
+      const request = subject.deletionRequested();
+      const { deletionId, dueAt } = request.data;
+      const notice = subject.otherEvent('recipient-notification-required', {
+        notificationId: deletionId,
+        cause: 'erasure',
+        deletionId,
+        dueAt,
+        recipients: [recipient('mailer'), recipient('host')],
+      });
+      const told = subject.otherEvent('recipient-notified', {
+        notificationId: deletionId,
+        recipientId: 'mailer',
+        cause: 'erasure',
+        deletionId,
+        channel: 'email',
+        notifiedAt: '2026-01-02T00:00:00.000Z',
+      });
+      return { subject, request, notice, told };
+    };
+
+    it('lists each recipient as not yet told, then records when and how one was', () => {
+      const { request, notice, told } = setUp();
+      expect(projection.documentId(notice)).toBe(request.data.deletionId);
+      expect(given([request]).when(notice)).toMatchObject({
+        recipientsOwed: 2,
+        recipients: [
+          {
+            id: 'mailer',
+            name: 'mailer Ltd',
+            kind: 'processor',
+            dataCategories: ['pii.name'],
+            notifiedAt: null,
+            channel: null,
+            eventId: null,
+          },
+          { id: 'host', notifiedAt: null },
+        ],
+      });
+      expect(given([request, notice]).when(told)).toMatchObject({
+        recipientsOwed: 1,
+        recipients: [
+          { id: 'mailer', notifiedAt: '2026-01-02T00:00:00.000Z', channel: 'email', eventId: told.id },
+          { id: 'host', notifiedAt: null, channel: null },
+        ],
+      });
+    });
+
+    it('changes nothing on a replay, and ignores the notices of a withdrawal (no erasure)', () => {
+      const { subject, request, notice, told } = setUp();
+      expect(given([request, notice]).when(notice)).toBeNull();
+      expect(given([request, notice, told]).when(told)).toBeNull();
+      const withdrawal = subject.otherEvent('recipient-notification-required', {
+        notificationId: randomUUID(),
+        cause: 'consent-withdrawn',
+        withdrawnPurposes: ['usage-analytics'],
+        dueAt: request.data.dueAt,
+        recipients: [recipient('mailer')],
+      });
+      expect(projection.documentId(withdrawal)).toBeNull();
     });
   });
 });

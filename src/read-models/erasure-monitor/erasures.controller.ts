@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, findPage } from '../shared/paging.js';
 import { ReadFreshness } from '../../projections/read-freshness.js';
 import { erasureStateAt } from '../subject-status/subject-status.view.js';
 import { erasureMonitorProjection, type ErasureDocument } from './erasure-monitor.projection.js';
-import { erasureStateWhere } from './erasure-filters.js';
+import { erasureStateWhere, mergedDueAt, recipientNoticeState, recipientNoticeWhere } from './erasure-filters.js';
 import { summariseErasures } from './erasure-summary.js';
 import { ErasureSummaryQuery, ErasuresQuery } from './erasures.query.js';
 import { ErasureSummaryDto, ErasuresDto } from './erasures.response.js';
@@ -30,15 +30,21 @@ export class ErasuresController {
   @ApiOperation({
     operationId: 'listErasures',
     summary: 'Erasures, for ops',
-    description: 'What is open, overdue or completed, oldest request first, with the systems each still waits for.',
+    description:
+      'What is open, overdue or completed, oldest request first, with the systems each still waits for and the recipients to be told (Art. 19); `recipients=overdue` lists the erasures with recipients not told by the deadline.',
   })
   @ApiRead(ErasuresDto, { description: 'A page of erasures.' })
   async list(@Query() query: ErasuresQuery) {
     await this.freshness.ensure(erasureMonitorProjection.name, query.atLeast);
     const now = this.clock.now();
+    // Both filters may bound dueAt: the later lower bound and the earlier upper bound hold together.
+    const stateWhere = query.state !== undefined ? erasureStateWhere(query.state, now) : {};
+    const recipientsWhere = query.recipients !== undefined ? recipientNoticeWhere(query.recipients, now) : {};
     const where: Where = {
       ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
-      ...(query.state !== undefined && erasureStateWhere(query.state, now)),
+      ...stateWhere,
+      ...recipientsWhere,
+      ...mergedDueAt(stateWhere, recipientsWhere),
     };
     const page = await findPage<ErasureDocument>(this.readStore, erasureMonitorProjection.collection.name, {
       where,
@@ -51,6 +57,11 @@ export class ErasuresController {
         ...erasure,
         state: erasureStateAt(erasure.state, erasure.dueAt, now),
         ageHours: Math.round(((now.getTime() - Date.parse(erasure.requestedAt)) / HOUR_MS) * 100) / 100,
+        recipients: (erasure.recipients ?? []).map((recipient) => ({
+          ...recipient,
+          state: recipientNoticeState(recipient.notifiedAt, erasure.dueAt, now),
+        })),
+        recipientsOwed: erasure.recipientsOwed ?? 0,
       })),
       nextCursor: page.nextCursor,
     };

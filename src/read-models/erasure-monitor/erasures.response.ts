@@ -7,6 +7,7 @@ import {
   ApiNullableFlag,
   ApiNullableInstant,
   ApiNullableNumber,
+  ApiNullableText,
   ApiText,
   ApiTextList,
 } from '../../http/openapi/properties.js';
@@ -16,6 +17,19 @@ class SystemConfirmationDto {
   @ApiText() system!: string;
   @ApiInstant() completedAt!: string;
   @ApiText({ format: 'uuid' }) eventId!: string;
+}
+
+@ApiSchema({ name: 'ErasureRecipient', description: 'A recipient to be told of the erasure (Art. 19), and when and how it was.' })
+export class ErasureRecipientDto {
+  @ApiText() id!: string;
+  @ApiText() name!: string;
+  @ApiText() kind!: string;
+  @ApiTextList({ description: 'What it received, over every transfer to it.' }) dataCategories!: string[];
+  @ApiText({ enum: ['owed', 'overdue', 'notified'], description: '`overdue`: not told and past the erasure’s `dueAt`, judged now.' })
+  state!: string;
+  @ApiNullableInstant() notifiedAt!: string | null;
+  @ApiNullableText({ description: 'How it was told: email, letter, phone, api, webhook, portal or in-person.' }) channel!: string | null;
+  @ApiNullableText({ format: 'uuid', description: 'The `recipient-notified` event.' }) eventId!: string | null;
 }
 
 @ApiSchema({ name: 'Erasure' })
@@ -35,6 +49,8 @@ export class ErasureDto {
   @ApiNullableFlag() completedOnTime!: boolean | null;
   @ApiProperty({ type: 'number', description: 'Hours since the request (negative for a request dated up to 5 minutes ahead).' })
   ageHours!: number;
+  @ApiProperty({ type: () => [ErasureRecipientDto] }) recipients!: ErasureRecipientDto[];
+  @ApiCount({ description: 'Recipients not yet told.' }) recipientsOwed!: number;
 }
 
 @ApiSchema({ name: 'Erasures', description: 'A page of erasures, oldest request first.' })

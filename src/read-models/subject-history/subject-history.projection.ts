@@ -133,6 +133,27 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
     case 'grievance-lodged':
     case 'grievance-resolved':
       return grievanceEntry(event);
+    case 'recipient-notification-required': {
+      const about =
+        event.data.cause === 'erasure' ? 'the erasure' : `the withdrawal of consent for ${list(event.data.withdrawnPurposes ?? [])}`;
+      const who = event.data.recipients.map((r) => `${r.name} (${r.kind}; ${list(r.dataCategories)})`).join('; ');
+      return {
+        description: `Recipients to be told of ${about} by ${event.data.dueAt}: ${who}.`,
+        purposes: event.data.withdrawnPurposes ?? null,
+        dataCategories: [...new Set(event.data.recipients.flatMap((r) => r.dataCategories))].sort(),
+        deletionId: event.data.deletionId ?? null,
+        dueAt: event.data.dueAt,
+      };
+    }
+    case 'recipient-notified':
+      return {
+        description:
+          `Recipient ${event.data.recipientId} told of ${event.data.cause === 'erasure' ? 'the erasure' : 'the withdrawal of consent'} ` +
+          `via ${event.data.channel}.`,
+        recipientId: event.data.recipientId,
+        channel: event.data.channel,
+        deletionId: event.data.deletionId ?? null,
+      };
     default: {
       const unreachable: never = event;
       return unreachable;

@@ -48,7 +48,12 @@ export const historyEntryView = (document: HistoryEntryDocument, ring: KeyRing) 
     dueAt: document.dueAt,
     systems: document.systems,
     system: document.system,
-    evidence: type === 'consent-given' ? consentEvidence(opened) : type === 'deletion-completed' ? text(opened.get('evidence')) : null,
+    evidence:
+      type === 'consent-given'
+        ? consentEvidence(opened)
+        : type === 'deletion-completed' || type === 'recipient-notified'
+          ? text(opened.get('evidence'))
+          : null,
     reason: type === 'consent-withdrawn' || type === 'deletion-requested' ? text(opened.get('reason')) : null,
     grievanceId: document.grievanceId ?? null,
     category: document.category ?? null,

@@ -89,6 +89,8 @@ export const evolveSubjectStatus = (
       return { ...next, purposes };
     }
     case 'data-transferred':
+    case 'recipient-notification-required':
+    case 'recipient-notified':
     case 'grievance-lodged':
     case 'grievance-resolved':
       return next;
