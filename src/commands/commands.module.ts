@@ -11,6 +11,8 @@ import { GiveConsentController } from './give-consent/give-consent.controller.js
 import { GiveConsentHandler } from './give-consent/give-consent.handler.js';
 import { LodgeGrievanceController } from './lodge-grievance/lodge-grievance.controller.js';
 import { LodgeGrievanceHandler } from './lodge-grievance/lodge-grievance.handler.js';
+import { ManageSubscriptionController } from './manage-subscriptions/manage-subscription.controller.js';
+import { ManageSubscriptionHandler } from './manage-subscriptions/manage-subscription.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
 import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js';
 import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
@@ -40,6 +42,7 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     ResolveGrievanceController,
     PublishPolicyController,
     SendPolicyNoticeController,
+    ManageSubscriptionController,
   ],
   providers: [
     // Shared by every command: one idempotency lock, one write path, one cache of stream states.
@@ -65,6 +68,7 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     ResolveGrievanceHandler,
     PublishPolicyHandler,
     SendPolicyNoticeHandler,
+    ManageSubscriptionHandler,
   ],
 })
 export class CommandsModule {}
