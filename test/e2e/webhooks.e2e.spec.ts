@@ -177,7 +177,7 @@ describe('webhooks: subscriptions and signed deliveries', () => {
     const blocked = newSubject();
     const free = newSubject();
     receiver.answer = ({ payload, attempt }) =>
-      payload.data.metadata.subjectId === blocked && attempt === 1 ? { status: 500 } : { status: 204 };
+      payload.data.metadata.subjectId === blocked && payload.type === 'consent-given' && attempt === 1 ? { status: 500 } : { status: 204 };
     const first = await consent(blocked);
     const withdrawal = await ledger.post(`${subjectPath(tenant, blocked)}/consents/withdrawals`, {
       purposes: ['usage-analytics'],
