@@ -13,6 +13,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { ProjectionsModule, type ProjectionPlacement } from './projections/projections.module.js';
 import type { ProjectorWorkerOptions } from './projections/worker/projector-worker-host.js';
 import { ReadModelMetricsModule } from './read-models/metrics/read-model-metrics.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { PROJECTIONS } from './app.projections.js';
 import { logSettingsOf, type LogSettings } from './observability/logging/request-log.options.js';
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
@@ -89,6 +90,7 @@ export class AppModule {
           AccessModule.register(options.config),
           projections,
           metrics,
+          WebhooksModule.register({ serveApi: false, runWorker: true }),
           ObservabilityModule.register(appLogSettings(options), projections),
         ],
       };
@@ -108,6 +110,9 @@ export class AppModule {
         AuditModule.register(projections, evidence),
         OpsDashboardModule,
         metrics,
+        // The delivery worker runs where the projections run (roles all and projector), on this
+        // thread: its work is network I/O and small store writes (docs/webhooks.md).
+        WebhooksModule.register({ serveApi: true, runWorker: options.config.role === 'all' }),
         ObservabilityModule.register(appLogSettings(options), projections),
       ],
     };

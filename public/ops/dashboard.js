@@ -82,16 +82,48 @@ const getPages = async (path, field, maxPages) => {
   return { items, truncated: true };
 };
 
+/** GET a text route with the key (the Prometheus metrics). */
+const getText = async (path) => {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${storedKey() ?? ''}` }, cache: 'no-store' });
+  if (response.status === 401 || response.status === 403) throw new KeyRefused(response.status, await problemDetail(response));
+  if (!response.ok) throw new ApiFailed(path, response.status, await problemDetail(response));
+  return response.text();
+};
+
+/** A delivery waiting longer than this makes its subscription count as failing. */
+const WEBHOOK_LAG_ALARM_SECONDS = 3600;
+
+/**
+ * Per subscription, its dead letters and lag from the webhook gauges of /metrics (which an ops
+ * key may read, across tenants): failing = any dead letter, or a delivery waiting over an hour.
+ */
+const webhookHealth = (metrics) => {
+  const bySubscription = new Map();
+  const line = /^(ledger_webhook_dead_letters|ledger_webhook_lag_seconds)\{subscription="([^"]+)"\} ([0-9.e+-]+)$/gm;
+  for (const [, name, subscription, value] of metrics.matchAll(line)) {
+    const entry = bySubscription.get(subscription) ?? { dead: 0, lag: 0 };
+    entry[name === 'ledger_webhook_dead_letters' ? 'dead' : 'lag'] = Number(value);
+    bySubscription.set(subscription, entry);
+  }
+  const entries = [...bySubscription.values()];
+  return {
+    subscriptions: entries.length,
+    failing: entries.filter((e) => e.dead > 0 || e.lag > WEBHOOK_LAG_ALARM_SECONDS).length,
+    deadLetters: entries.reduce((sum, e) => sum + e.dead, 0),
+  };
+};
+
 const load = async () => {
-  const [erasures, overdue, completed, grievances, health] = await Promise.all([
+  const [erasures, overdue, completed, grievances, health, metrics] = await Promise.all([
     getJson('/v1/deletions/summary'),
     getJson(`/v1/deletions?state=overdue&limit=${OVERDUE_LIMIT}`),
     getPages('/v1/deletions?state=completed', 'deletions', MAX_COMPLETED_PAGES),
     getJson('/v1/grievances/summary'),
     // /health answers 503 with the same body when a projection has stopped: show it.
     getJson('/health', [503]),
+    getText('/metrics'),
   ]);
-  return { erasures, overdue, completed, grievances, health };
+  return { erasures, overdue, completed, grievances, health, webhooks: webhookHealth(metrics) };
 };
 
 // ---- rendering -------------------------------------------------------------------------
@@ -296,12 +328,21 @@ const renderHealth = (health) => {
   setText('event-store-note', `Event log head: position ${integer.format(health.eventStore.lastPosition)} · status ${health.status}`);
 };
 
+const renderWebhooks = (webhooks) => {
+  setText('webhooks-failing', integer.format(webhooks.failing));
+  setText('webhooks-failing-note', `of ${integer.format(webhooks.subscriptions)} subscriptions`);
+  flagNonZero('webhooks-failing-tile', webhooks.failing);
+  setText('webhooks-dead', integer.format(webhooks.deadLetters));
+  flagNonZero('webhooks-dead-tile', webhooks.deadLetters);
+};
+
 const render = (data) => {
   renderErasures(data.erasures);
   renderHistogram(data.completed, data.erasures.completed);
   renderOverdue(data.overdue, data.erasures.overdue);
   renderGrievances(data.grievances);
   renderHealth(data.health);
+  renderWebhooks(data.webhooks);
 };
 
 // ---- the page's state: asking for a key, or showing and refreshing the figures -----------

@@ -14,7 +14,7 @@ import type { Role } from '../config/api-key-list.js';
 export type TenantSource = 'path' | 'query' | 'audit-stream' | 'event' | 'none';
 
 export interface RouteAccess {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The Fastify route pattern, as `request.routeOptions.url` gives it. */
   readonly url: string;
   readonly roles: readonly Role[];
@@ -34,6 +34,7 @@ const OPERATIONS: readonly Role[] = ['ops', 'admin'];
 
 const SUBJECT = '/v1/tenants/:tenantId/subjects/:subjectId';
 const TENANT = '/v1/tenants/:tenantId';
+const SUBSCRIPTION = `${TENANT}/subscriptions/:subscriptionId`;
 
 /**
  * THE table of who may call what. A route that is not here (and not public) is refused to
@@ -51,6 +52,16 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: 'POST', url: `${SUBJECT}/recipient-notifications`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${TENANT}/policies`, roles: WRITERS, tenant: 'path' },
   { method: 'POST', url: `${TENANT}/policies/:version/notices`, roles: WRITERS, tenant: 'path' },
+  // webhook subscriptions: a calling service manages its own tenants' subscriptions
+  { method: 'POST', url: `${TENANT}/subscriptions`, roles: WRITERS, tenant: 'path' },
+  { method: 'GET', url: `${TENANT}/subscriptions`, roles: WRITERS, tenant: 'path' },
+  { method: 'GET', url: `${SUBSCRIPTION}`, roles: WRITERS, tenant: 'path' },
+  { method: 'PATCH', url: `${SUBSCRIPTION}`, roles: WRITERS, tenant: 'path' },
+  { method: 'DELETE', url: `${SUBSCRIPTION}`, roles: WRITERS, tenant: 'path' },
+  { method: 'POST', url: `${SUBSCRIPTION}/secret-rotations`, roles: WRITERS, tenant: 'path' },
+  { method: 'GET', url: `${SUBSCRIPTION}/deliveries`, roles: WRITERS, tenant: 'path' },
+  { method: 'POST', url: `${SUBSCRIPTION}/deliveries/:deliveryId/redeliveries`, roles: WRITERS, tenant: 'path' },
+  { method: 'POST', url: `${SUBSCRIPTION}/replays`, roles: WRITERS, tenant: 'path' },
   // reads of one tenant
   { method: 'GET', url: SUBJECT, roles: SERVICE_READS, tenant: 'path' },
   { method: 'GET', url: `${SUBJECT}/history`, roles: SERVICE_READS, tenant: 'path' },

@@ -11,6 +11,8 @@ import { GiveConsentController } from './give-consent/give-consent.controller.js
 import { GiveConsentHandler } from './give-consent/give-consent.handler.js';
 import { LodgeGrievanceController } from './lodge-grievance/lodge-grievance.controller.js';
 import { LodgeGrievanceHandler } from './lodge-grievance/lodge-grievance.handler.js';
+import { ManageSubscriptionController } from './manage-subscriptions/manage-subscription.controller.js';
+import { ManageSubscriptionHandler } from './manage-subscriptions/manage-subscription.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
 import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js';
 import { RecordRecipientNotificationController } from './record-recipient-notification/record-recipient-notification.controller.js';
@@ -44,6 +46,7 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     PublishPolicyController,
     SendPolicyNoticeController,
     RecordRecipientNotificationController,
+    ManageSubscriptionController,
   ],
   providers: [
     // Shared by every command: one idempotency lock, one write path, one cache of stream states.
@@ -71,6 +74,7 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     SendPolicyNoticeHandler,
     RecordRecipientNotificationHandler,
     WebhookNoticeRecorder,
+    ManageSubscriptionHandler,
   ],
   // The webhook delivery worker records Art. 19 notices it delivered through this.
   exports: [WebhookNoticeRecorder],

@@ -58,6 +58,14 @@ export interface LedgerConfig {
    * with the health routes and metrics.
    */
   readonly role: LedgerRole;
+  /** How long a webhook delivery is retried after its first attempt before it is dead-lettered. */
+  readonly webhookRetryWindowMs: number;
+  /** How long the secrets a rotation replaces keep signing beside the new one. */
+  readonly webhookSecretOverlapMs: number;
+  /** Whether webhooks may target loopback, link-local and private addresses (tests, closed networks). */
+  readonly webhookAllowPrivate: boolean;
+  /** How often the delivery worker looks for new events and due retries. */
+  readonly webhookPollMs: number;
   /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
   readonly testCrashAt: ArmedCrashPoint | undefined;
 }
@@ -89,6 +97,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_SYSTEMS = 'crm,call-recordings,analytics,backups';
 
+const HOUR_MS = 3_600_000;
+
 export const parseConfig = (env: Env): LedgerConfig => ({
   port: integer(env, 'PORT', 3000, 0, 65535),
   host: text(env, 'HOST') ?? '0.0.0.0',
@@ -112,6 +122,10 @@ export const parseConfig = (env: Env): LedgerConfig => ({
   projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
   readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
   role: oneOf(env, 'LEDGER_ROLE', LEDGER_ROLES, 'all'),
+  webhookRetryWindowMs: integer(env, 'LEDGER_WEBHOOK_RETRY_WINDOW_HOURS', 72, 1, 24 * 30) * HOUR_MS,
+  webhookSecretOverlapMs: integer(env, 'LEDGER_WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 24 * 30) * HOUR_MS,
+  webhookAllowPrivate: oneOf(env, 'LEDGER_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
+  webhookPollMs: integer(env, 'LEDGER_WEBHOOK_POLL_MS', 500, 10, 60_000),
   testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
 });
 

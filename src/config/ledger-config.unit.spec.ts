@@ -32,8 +32,24 @@ describe('configuration from the environment', () => {
       projectionLeaseTtlMs: 10000,
       readYourWritesTimeoutMs: 2000,
       role: 'all',
+      webhookRetryWindowMs: 72 * 3_600_000,
+      webhookSecretOverlapMs: 24 * 3_600_000,
+      webhookAllowPrivate: false,
+      webhookPollMs: 500,
       testCrashAt: undefined,
     });
+  });
+
+  it('reads the webhook settings, and refuses a flag that is neither true nor false', () => {
+    const config = parseConfig({
+      LEDGER_WEBHOOK_RETRY_WINDOW_HOURS: '1',
+      LEDGER_WEBHOOK_SECRET_OVERLAP_HOURS: '0',
+      LEDGER_WEBHOOK_ALLOW_PRIVATE: 'true',
+      LEDGER_WEBHOOK_POLL_MS: '50',
+    });
+    expect(config).toMatchObject({ webhookRetryWindowMs: 3_600_000, webhookSecretOverlapMs: 0, webhookAllowPrivate: true, webhookPollMs: 50 });
+    expect(() => parseConfig({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/LEDGER_WEBHOOK_ALLOW_PRIVATE/);
+    expect(() => parseConfig({ LEDGER_WEBHOOK_RETRY_WINDOW_HOURS: '0' })).toThrow(/LEDGER_WEBHOOK_RETRY_WINDOW_HOURS/);
   });
 
   it('reads LEDGER_ROLE (all, api, projector, any case) and refuses another role', () => {

@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   'unknown-system': 422,
   'idempotency-key-reused': 422,
   'unknown-policy-version': 422,
+  'unsafe-url': 422,
   'rate-limited': 429,
   'headers-too-large': 431,
   'store-unavailable': 503,

@@ -22,3 +22,8 @@ export const POLICY_NOTICE_STREAM_CATEGORY = 'policynotice';
 
 export const policyNoticeStreamId = (tenantId: string, version: string): string =>
   `${POLICY_NOTICE_STREAM_CATEGORY}-${encodeURIComponent(tenantId)}/${encodeURIComponent(version)}`;
+
+/** A tenant's webhook subscriptions: one small stream per tenant, read whole by its commands and reads. */
+export const SUBSCRIPTION_STREAM_CATEGORY = 'subscriptions';
+
+export const subscriptionStreamId = (tenantId: string): string => `${SUBSCRIPTION_STREAM_CATEGORY}-${encodeURIComponent(tenantId)}`;

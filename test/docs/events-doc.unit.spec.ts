@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { domainEvents, REPO_ROOT } from '../support/domain-event-fields.js';
 import { POLICY_EVENT_TYPES } from '../../src/domain/policy/policy.events.js';
 import { SUBJECT_EVENT_TYPES } from '../../src/domain/subject/subject.events.js';
+import { SUBSCRIPTION_EVENT_TYPES } from '../../src/domain/webhooks/subscription.events.js';
 
 const CATALOGUE = readFileSync(join(REPO_ROOT, 'docs', 'events.md'), 'utf8');
 
@@ -26,7 +27,7 @@ describe('docs/events.md, the event catalogue', () => {
   const events = domainEvents();
 
   it('reads the events from the domain types (the lists the code keeps agree)', () => {
-    expect(events.map((e) => e.type).sort()).toEqual([...SUBJECT_EVENT_TYPES, ...POLICY_EVENT_TYPES].sort());
+    expect(events.map((e) => e.type).sort()).toEqual([...SUBJECT_EVENT_TYPES, ...POLICY_EVENT_TYPES, ...SUBSCRIPTION_EVENT_TYPES].sort());
     expect(events.find((e) => e.type === 'data-transferred')?.fields).toEqual(
       expect.arrayContaining(['transferId', 'recipient.id', 'recipient.kind', 'dataCategories', 'reference']),
     );

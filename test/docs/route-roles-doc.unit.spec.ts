@@ -7,7 +7,7 @@ import { ROUTE_ACCESS } from '../../src/access/route-access.js';
 /** The rows of docs/security.md's route table as `METHOD /fastify/:pattern -> roles`. */
 const documentedRows = (): string[] => {
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'security.md'), 'utf8');
-  return [...doc.matchAll(/^\|\s*`(GET|POST) (\/[^`\s]*)`\s*\|\s*([a-z, ]+?)\s*\|/gm)].map(([, method, path, roles]) => {
+  return [...doc.matchAll(/^\|\s*`(GET|POST|PATCH|DELETE) (\/[^`\s]*)`\s*\|\s*([a-z, ]+?)\s*\|/gm)].map(([, method, path, roles]) => {
     const pattern = path!.replace(/\{([A-Za-z]+)\}/g, ':$1');
     return `${method} ${pattern} -> ${roles!.split(/,\s*/).sort().join(',')}`;
   });
@@ -36,7 +36,7 @@ const readmeRoutes = (): Set<string> => {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const section = readme.split(/^## /m).find((part) => part.startsWith('API overview')) ?? '';
   return new Set(
-    [...section.matchAll(/^\|\s*`(GET|POST) (\/[^`\s]*)`/gm)].map(
+    [...section.matchAll(/^\|\s*`(GET|POST|PATCH|DELETE) (\/[^`\s]*)`/gm)].map(
       ([, method, path]) => `${method} ${path!.split('?')[0]!.replace(/\{([A-Za-z]+)\}/g, ':$1')}`,
     ),
   );

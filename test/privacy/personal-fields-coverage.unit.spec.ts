@@ -35,6 +35,12 @@ const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   // facts about the tenant's policy; subjectId is the opaque id also in metadata
   'policy-published': ['version', 'effectiveFrom', 'material', 'url', 'textSha256'],
   'policy-notice-sent': ['version', 'channel', 'audience', 'subjectId', 'sentAt'],
+  // a tenant's webhook wiring, about no person: its endpoint, what it asked for, its own
+  // description of the integration, and the signing secret sealed under the master key
+  'subscription-created': ['subscriptionId', 'url', 'eventTypes', 'description', 'erasureSystems', 'paused', 'secretId', 'sealedSecret'],
+  'subscription-changed': ['subscriptionId', 'url', 'eventTypes', 'description', 'erasureSystems', 'paused'],
+  'subscription-deleted': ['subscriptionId'],
+  'subscription-secret-rotated': ['subscriptionId', 'secretId', 'sealedSecret', 'previousSecretsExpireAt'],
 };
 
 describe('the personal-field map covers every event field', () => {

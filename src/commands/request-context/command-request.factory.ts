@@ -54,6 +54,11 @@ export class CommandRequestFactory {
     return { ...this.context(params.tenantId, request, occurredAt, occurredAtField), command };
   }
 
+  /** The same for any other command about the tenant itself (its webhook subscriptions). */
+  buildTenant<Command>(params: TenantParams, request: FastifyRequest, command: Command): CommandContext & { readonly command: Command } {
+    return { ...this.context(params.tenantId, request, undefined), command };
+  }
+
   private context(
     tenantId: string,
     request: FastifyRequest,

@@ -1,0 +1,55 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { MetricsModule } from '../observability/metrics/metrics.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
+import { READ_STORE, type ReadStore } from '../read-store/read-store.port.js';
+import { StoresModule } from '../stores/stores.module.js';
+import { DeliveriesController } from './deliveries/deliveries.controller.js';
+import { CONFIRMATION_TOKEN_ISSUER, NoConfirmationTokens } from './delivery/confirmation-token-issuer.js';
+import { DELIVERY_HOOKS, noDeliveryHooks } from './delivery/delivery-hooks.js';
+import { DELIVERY_STORE } from './delivery/delivery-store.port.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { ReadStoreDeliveryStore } from './delivery/read-store-delivery-store.js';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller.js';
+import { SubscriptionsQuery } from './subscriptions/subscriptions.query.js';
+import { WebhookMetrics } from './webhook-metrics.js';
+
+export interface WebhooksPlacement {
+  /** Serve the subscription reads and the delivery routes (roles `all` and `api`). */
+  readonly serveApi: boolean;
+  /** Run the delivery worker (roles `all` and `projector`, where the projections run). */
+  readonly runWorker: boolean;
+}
+
+/**
+ * Webhooks: the subscription reads, the deliveries routes, the delivery worker and its
+ * metrics. The subscription commands are in the commands feature (they go through its write
+ * path). The two seams below are where the erasure fan-out (confirmation tokens) and what a
+ * delivery must record (task delivered, recipient notified) are connected.
+ */
+@Module({})
+export class WebhooksModule {
+  static register(placement: WebhooksPlacement): DynamicModule {
+    const providers: Provider[] = [
+      {
+        provide: DELIVERY_STORE,
+        inject: [READ_STORE],
+        useFactory: async (store: ReadStore) => {
+          const deliveries = new ReadStoreDeliveryStore(store);
+          await deliveries.prepare();
+          return deliveries;
+        },
+      },
+      { provide: CONFIRMATION_TOKEN_ISSUER, useClass: NoConfirmationTokens },
+      { provide: DELIVERY_HOOKS, useValue: noDeliveryHooks },
+      WebhookMetrics,
+      SubscriptionsQuery,
+      ...(placement.runWorker ? [DeliveryWorker] : []),
+    ];
+    return {
+      module: WebhooksModule,
+      imports: [StoresModule, PrivacyModule, MetricsModule],
+      controllers: placement.serveApi ? [SubscriptionsController, DeliveriesController] : [],
+      providers,
+    };
+  }
+}
