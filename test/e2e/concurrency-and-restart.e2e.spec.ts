@@ -99,14 +99,16 @@ describe('many writers and restarts', () => {
       expect(again.status).toBe(201);
 
       const logged = await a.auditEvents(`?tenantId=${tenant}`);
+      // The first withdrawal owes the transfer's recipient a notice; the second covers no new transfer.
       expect(logged.map((e) => e.type)).toEqual([
         'consent-given',
         'data-transferred',
         'consent-withdrawn',
+        'recipient-notification-required',
         'consent-given',
         'consent-withdrawn',
       ]);
-      expect(logged.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4]);
+      expect(logged.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3, 4, 5]);
       for (let i = 1; i < logged.length; i++) expect(logged[i].metadata.prevHash).toBe(logged[i - 1].metadata.hash);
     });
 

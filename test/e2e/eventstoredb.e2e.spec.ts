@@ -39,11 +39,18 @@ describe('the ledger on EventStoreDB (protocol test server)', () => {
       a.body.events.map((e: { globalPosition: number }) => e.globalPosition),
     );
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(new Set(positions).size).toBe(4);
+    // The withdrawal writes three: consent-withdrawn, deletion-requested and the recipient notice.
+    expect(new Set(positions).size).toBe(5);
     // EventStoreDB's positions are log offsets: they grow with gaps.
     expect(positions[1]! - positions[0]!).toBeGreaterThan(1);
     const stored = server.records.filter((r) => r.streamId === `subject-${tenant}/${subjectId}`);
-    expect(stored.map((r) => r.type)).toEqual(['consent-given', 'data-transferred', 'consent-withdrawn', 'deletion-requested']);
+    expect(stored.map((r) => r.type)).toEqual([
+      'consent-given',
+      'data-transferred',
+      'consent-withdrawn',
+      'deletion-requested',
+      'recipient-notification-required',
+    ]);
 
     const at = lastPosition(withdrawal);
     const status = await ledger.get(`${path}?atLeast=${at}`);
@@ -56,6 +63,7 @@ describe('the ledger on EventStoreDB (protocol test server)', () => {
     expect(transfers.body.transfers).toHaveLength(1);
     const deletions = await ledger.get(`/v1/deletions?tenantId=${tenant}&atLeast=${at}`);
     expect(deletions.body.deletions).toHaveLength(1);
+    expect(deletions.body.deletions[0].recipients.map((r: { id: string; state: string }) => [r.id, r.state])).toEqual([['aws-sg', 'owed']]);
   });
 
   it('keeps the rules and the version checks of the embedded store', async () => {

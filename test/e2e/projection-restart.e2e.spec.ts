@@ -145,8 +145,9 @@ describe('read models across restarts', () => {
 
       // The same facts, counted once: spelled out as well as compared.
       const history = after[`history ${seeded.subjects[1]}`] as { entries: unknown[] };
-      // Bob's six facts, and the shredding of his personal data that completed his erasure.
-      expect(history.entries).toHaveLength(7);
+      // Bob's six facts, the notice his erasure owes the transfer's recipient, and the shredding
+      // of his personal data that completed his erasure.
+      expect(history.entries).toHaveLength(8);
       const historyCsvRows = seeded.subjects.map((s) => csvObjects(after[`history csv ${s}`] as string).length);
       expect(historyCsvRows.reduce((a, b) => a + b, 0)).toBe(seeded.eventCount);
       expect((after['transfers'] as { transfers: unknown[] }).transfers).toHaveLength(2);

@@ -60,20 +60,20 @@ export const noticeOfErasure = (state: SubjectState, erasure: DeletionRequested)
 /**
  * A withdrawal reaches the recipients of the transfers made on consent for a withdrawn
  * purpose: only those relied on the consent now gone (a transfer under contract or legal
- * obligation does not). A recipient already owed the notice of an open erasure is left
- * out: erasing everything covers stopping one purpose. The deadline is the erasure
- * period from the withdrawal.
+ * obligation does not). A transfer an earlier notice already covers is left out (a
+ * re-granted and again withdrawn purpose, or an open erasure's notice, which covers
+ * stopping one purpose by erasing everything), so no recipient is owed the same data
+ * twice. The deadline is the erasure period from the withdrawal.
  */
 export const noticeOfWithdrawal = (
   state: SubjectState,
   withdrawn: readonly PurposeId[],
   context: DecisionContext,
 ): RecipientNotificationRequired[] => {
-  const erasure = state.erasure;
-  const covered = erasure.state === 'open' ? (owedFor(state, erasure.deletionId)?.recipientIds ?? []) : [];
+  const covered = new Set(Object.values(state.recipients.notifications).flatMap((owed) => owed.transferIds));
   const recipients = recipientsHolding(
     state.recipients.transfers.filter(
-      (transfer) => transfer.legalBasis === 'consent' && withdrawn.includes(transfer.purpose) && !covered.includes(transfer.recipient.id),
+      (transfer) => transfer.legalBasis === 'consent' && withdrawn.includes(transfer.purpose) && !covered.has(transfer.transferId),
     ),
   );
   if (recipients.length === 0) return [];

@@ -171,7 +171,22 @@ describe('when consent is withdrawn for some purposes (no erasure)', () => {
     expect(decided(events, { type: 'withdraw-consent', purposes: ['crm-access'] }).map((e) => e.type)).toEqual(['consent-withdrawn']);
   });
 
-  it('leaves out recipients already owed the notice of the open erasure', () => {
+  it('owes nothing again for a purpose re-granted and withdrawn again with no transfer since', () => {
+    const transfer = transferred('mailer', 'marketing-communications', ['pii.email-address']);
+    const base: SubjectEvent[] = [consented(['marketing-communications', 'usage-analytics']), transfer];
+    const first = decided(base, { type: 'withdraw-consent', purposes: ['marketing-communications'] });
+    expect(notices(first)).toHaveLength(1);
+    const regranted = [...base, ...first, consented(['marketing-communications'])];
+    expect(decided(regranted, { type: 'withdraw-consent', purposes: ['marketing-communications'] }).map((e) => e.type)).toEqual([
+      'consent-withdrawn',
+    ]);
+    // A new transfer after the re-grant is owed a notice of its own.
+    const again = transferred('mailer', 'marketing-communications', ['pii.name'], { minute: 30 });
+    const second = decided([...regranted, again], { type: 'withdraw-consent', purposes: ['marketing-communications'] });
+    expect(notices(second)[0]?.data.recipients).toEqual([expect.objectContaining({ id: 'mailer', transferIds: [again.data.transferId] })]);
+  });
+
+  it('leaves out the transfers already covered by the notice of the open erasure', () => {
     const before = transferred('mailer', 'marketing-communications', ['pii.email-address']);
     const erasureOpened = decided([consented(['marketing-communications', 'usage-analytics']), before], { type: 'request-erasure' });
     // Transferred on consent while the erasure is open: not in the erasure's notice.

@@ -16,6 +16,8 @@ export interface NotificationOwed {
   readonly deletionId: string | undefined;
   readonly dueAt: string;
   readonly recipientIds: readonly string[];
+  /** The transfers the notice covers, over all its recipients. */
+  readonly transferIds: readonly string[];
   /** The recipients of `recipientIds` already told. */
   readonly notified: readonly string[];
 }
@@ -39,7 +41,14 @@ export const evolveRecipients = (
     }
     case 'recipient-notification-required': {
       const { notificationId, cause, deletionId, dueAt, recipients } = event.data;
-      const owed: NotificationOwed = { cause, deletionId, dueAt, recipientIds: recipients.map((r) => r.id), notified: [] };
+      const owed: NotificationOwed = {
+        cause,
+        deletionId,
+        dueAt,
+        recipientIds: recipients.map((r) => r.id),
+        transferIds: recipients.flatMap((r) => r.transferIds),
+        notified: [],
+      };
       return { ...state, notifications: { ...state.notifications, [notificationId]: owed } };
     }
     case 'recipient-notified': {
