@@ -88,6 +88,18 @@ describe('webhooks: subscriptions and signed deliveries', () => {
     });
   });
 
+  it('answers a retry with the same Idempotency-Key with the first subscription and secret, writing nothing more', async () => {
+    const body = { url: receiver.url, eventTypes: ['consent-given'], description: 'retried' };
+    const headers = { 'idempotency-key': `sub-${newSubject()}` };
+    const first = await ledger.post(`/v1/tenants/${tenant}/subscriptions`, body, headers);
+    const again = await ledger.post(`/v1/tenants/${tenant}/subscriptions`, body, headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    expect((await ledger.get(`/v1/tenants/${tenant}/subscriptions`)).body.subscriptions).toHaveLength(1);
+  });
+
   it('delivers an event signed per Standard Webhooks, without its personal values', async () => {
     const { subscriptionId } = await subscribe();
     const subject = newSubject();
