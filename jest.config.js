@@ -28,6 +28,7 @@ export const MONGODB_E2E = [
   'rebuild',
   'subject-status',
   'concurrency-and-restart',
+  'webhooks',
 ];
 
 /** @type {import('jest').Config} */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createLedgerApp } from '../../src/app.factory.js';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import {
+  E2E_ADMIN_KEY,
   e2eAdminKeyEntry,
   mongoFor,
   newDataDir,
@@ -32,6 +33,20 @@ const KEYS = {
   otherTenant: 'ac-other-tenant-0123456789',
 };
 const WRONG_KEY = 'ac-service-0123456789abcdeF';
+
+/** The key each caller sends (none for noKey), for the methods the shared client does not have. */
+const KEY_OF: Record<string, string | null> = {};
+
+/** PATCH or DELETE as one caller. */
+const send = async (url: string, key: string | null, method: string, path: string, body?: unknown): Promise<HttpAnswer> => {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(key !== null && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text), text };
+};
 
 const TENANT = newTenant();
 const OTHER = newTenant();
@@ -63,7 +78,7 @@ interface Fixture {
 }
 
 interface Row {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The Fastify route pattern: checked against the routes the app really has. */
   readonly route: string;
   /** What differs from the route's first row (a query) is said here. */
@@ -91,6 +106,20 @@ const created = async (answer: Promise<HttpAnswer>): Promise<HttpAnswer> => {
   return settled;
 };
 const get = (path: string) => async () => ({ path });
+
+/** A subscription made by the admin key, to a public address given as a literal IP (no DNS needed). */
+const SUBSCRIPTIONS = `${T}/subscriptions`;
+const subscription = async (admin: LedgerClient): Promise<string> =>
+  (
+    await created(
+      admin.post(`/v1/tenants/${TENANT}/subscriptions`, {
+        url: 'https://93.184.216.34/hooks',
+        eventTypes: ['consent-given'],
+        description: 'access control',
+      }),
+    )
+  ).body.subscriptionId as string;
+const subscriptionPath = async (admin: LedgerClient): Promise<string> => `/v1/tenants/${TENANT}/subscriptions/${await subscription(admin)}`;
 
 /**
  *                                                               service auditor ops admin other none wrong
@@ -189,6 +218,68 @@ const ROWS: readonly Row[] = [
       return { path: `/v1/tenants/${TENANT}/policies/${version}/notices`, body: { channel: 'email', audience: 'primary-admin' } };
     },
     expected: '201 403 403 201 403 401 401',
+  },
+  // webhook subscriptions: a service manages its own tenants'
+  {
+    method: 'POST',
+    route: SUBSCRIPTIONS,
+    request: async () => ({
+      path: `/v1/tenants/${TENANT}/subscriptions`,
+      body: { url: 'https://93.184.216.34/hooks', eventTypes: ['consent-given'], description: 'x' },
+    }),
+    expected: '201 403 403 201 403 401 401',
+  },
+  { method: 'GET', route: SUBSCRIPTIONS, request: get(`/v1/tenants/${TENANT}/subscriptions`), expected: '200 403 403 200 403 401 401' },
+  {
+    method: 'GET',
+    route: `${SUBSCRIPTIONS}/:subscriptionId`,
+    request: async (_f, admin) => ({ path: await subscriptionPath(admin) }),
+    expected: '200 403 403 200 403 401 401',
+  },
+  {
+    method: 'PATCH',
+    route: `${SUBSCRIPTIONS}/:subscriptionId`,
+    request: async (_f, admin) => ({ path: await subscriptionPath(admin), body: { paused: true } }),
+    expected: '201 403 403 201 403 401 401',
+  },
+  {
+    method: 'DELETE',
+    route: `${SUBSCRIPTIONS}/:subscriptionId`,
+    request: async (_f, admin) => ({ path: await subscriptionPath(admin) }),
+    expected: '201 403 403 201 403 401 401',
+  },
+  {
+    method: 'POST',
+    route: `${SUBSCRIPTIONS}/:subscriptionId/secret-rotations`,
+    request: async (_f, admin) => ({ path: `${await subscriptionPath(admin)}/secret-rotations`, body: {} }),
+    expected: '201 403 403 201 403 401 401',
+  },
+  {
+    method: 'GET',
+    route: `${SUBSCRIPTIONS}/:subscriptionId/deliveries`,
+    request: async (_f, admin) => ({ path: `${await subscriptionPath(admin)}/deliveries` }),
+    expected: '200 403 403 200 403 401 401',
+  },
+  {
+    method: 'POST',
+    route: `${SUBSCRIPTIONS}/:subscriptionId/deliveries/:deliveryId/redeliveries`,
+    request: async (_f, admin) => {
+      const path = await subscriptionPath(admin);
+      await created(admin.post(`${fresh()}/consents`, consentBody()));
+      // The delivery worker stores the delivery of that consent (it cannot reach the address).
+      for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        const [delivery] = (await admin.get(`${path}/deliveries`)).body.deliveries as { deliveryId: string }[];
+        if (delivery) return { path: `${path}/deliveries/${delivery.deliveryId}/redeliveries` };
+        if (Date.now() > deadline) throw new Error('no delivery was stored for the subscription');
+      }
+    },
+    expected: '202 403 403 202 403 401 401',
+  },
+  {
+    method: 'POST',
+    route: `${SUBSCRIPTIONS}/:subscriptionId/replays`,
+    request: async (_f, admin) => ({ path: `${await subscriptionPath(admin)}/replays`, body: { fromPosition: 1 } }),
+    expected: '202 403 403 202 403 401 401',
   },
   // reads of one tenant
   { method: 'GET', route: S, request: async (f) => ({ path: subjectPath(TENANT, f.subject) }), expected: '200 200 403 200 403 401 401' },
@@ -339,7 +430,9 @@ const routesOfTheApp = async (): Promise<Set<string>> => {
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) if (method === 'GET' || method === 'POST') routes.add(`${method} ${route.url}`);
+      for (const method of [route.method].flat()) {
+        if (['GET', 'POST', 'PATCH', 'DELETE'].includes(method)) routes.add(`${method} ${route.url}`);
+      }
     });
   try {
     await app.init();
@@ -359,6 +452,7 @@ describe('access control: every route, every kind of caller', () => {
   beforeAll(async () => {
     routes = await routesOfTheApp();
     ledger = await startLedger({ env: { LEDGER_API_KEYS: keyConfig, LEDGER_ERASURE_SYSTEMS: 'crm,backups' } });
+    Object.assign(KEY_OF, { ...KEYS, admin: E2E_ADMIN_KEY, noKey: null, wrongKey: WRONG_KEY });
     for (const name of PRINCIPALS) {
       clients[name] =
         name === 'admin' ? ledger : name === 'noKey' ? ledger.as(null) : name === 'wrongKey' ? ledger.as(WRONG_KEY) : ledger.as(KEYS[name]);
@@ -398,7 +492,12 @@ describe('access control: every route, every kind of caller', () => {
         expected[name] = Number(row.expected.split(' ')[index]);
         const { path, body } = await row.request(fixture, ledger);
         const before = await lastPosition();
-        const answer = row.method === 'GET' ? await clients[name].get(path) : await clients[name].post(path, body);
+        const answer =
+          row.method === 'GET'
+            ? await clients[name].get(path)
+            : row.method === 'POST'
+              ? await clients[name].post(path, body)
+              : await send(ledger.url, KEY_OF[name] ?? null, row.method, path, body);
         seen[name] = answer.status;
         if (answer.status === 401 || answer.status === 403) {
           expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -228,7 +228,8 @@ describe('ops dashboard: GET /ops', () => {
       page.on('pageerror', (error) => problems.push(String(error)));
       page.on('request', (request) => {
         const { pathname } = new URL(request.url());
-        if (pathname.startsWith('/v1/') || pathname === '/health') apiAuthorizations.push(request.headers()['authorization'] ?? '(none)');
+        if (pathname.startsWith('/v1/') || pathname === '/health' || pathname === '/metrics')
+          apiAuthorizations.push(request.headers()['authorization'] ?? '(none)');
       });
     });
     afterEach(async () => {
@@ -371,8 +372,13 @@ describe('ops dashboard: GET /ops', () => {
           'Time to complete',
           'Overdue erasures',
           'Grievances',
+          'Webhooks',
           'Read models',
         ]);
+        // No subscription here: the webhook tiles count none, read from /metrics with the key.
+        expect(await text(page, '#webhooks-failing')).toBe('0');
+        expect(await text(page, '#webhooks-failing-note')).toBe('of 0 subscriptions');
+        expect(await text(page, '#webhooks-dead')).toBe('0');
         expect(await text(page, '#updated-at')).toMatch(/^Updated at \d\d:\d\d:\d\d UTC$/);
         expect(apiAuthorizations.length).toBeGreaterThanOrEqual(5);
         expect(new Set(apiAuthorizations)).toEqual(new Set([`Bearer ${KEY}`]));
