@@ -26,6 +26,7 @@ describe('configuration from the environment', () => {
       apiKeys: undefined,
       rateLimit: 60000,
       requestTimeoutMs: 30000,
+      sseHeartbeatMs: 15000,
       corsOrigins: [],
       groupCommitMaxBatch: 256,
       stateCacheSubjects: 10000,
@@ -69,6 +70,7 @@ describe('configuration from the environment', () => {
       LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
       LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '5000',
       LEDGER_STATE_CACHE_SUBJECTS: '500',
+      LEDGER_SSE_HEARTBEAT_MS: '9999',
     });
     expect(config).toMatchObject({
       readYourWritesTimeoutMs: 5000,
@@ -87,7 +89,17 @@ describe('configuration from the environment', () => {
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
       groupCommitMaxBatch: 1,
       stateCacheSubjects: 500,
+      sseHeartbeatMs: 9999,
     });
+  });
+
+  it('refuses a live-feed heartbeat out of range, or so slow that the request timeout would close the silent connection first', () => {
+    expect(() => parseConfig({ LEDGER_SSE_HEARTBEAT_MS: '99' })).toThrow(/LEDGER_SSE_HEARTBEAT_MS: must be between 100 and 600000/);
+    expect(() => parseConfig({ LEDGER_SSE_HEARTBEAT_MS: '1.5' })).toThrow(/LEDGER_SSE_HEARTBEAT_MS: must be a whole number/);
+    expect(() => parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '5000', LEDGER_SSE_HEARTBEAT_MS: '10000' })).toThrow(
+      /LEDGER_SSE_HEARTBEAT_MS: must be shorter than twice LEDGER_REQUEST_TIMEOUT_MS \(10000 ms\)/,
+    );
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '5000', LEDGER_SSE_HEARTBEAT_MS: '9999' }).sseHeartbeatMs).toBe(9999);
   });
 
   it("reads the crash tests' LEDGER_TEST_CRASH_AT with or without a place, refuses an unknown point, and refuses it in production", () => {
