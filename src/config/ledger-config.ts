@@ -124,9 +124,13 @@ export const parseConfig = (env: Env): LedgerConfig => {
   };
 };
 
-/** A connection silent for twice the request timeout is closed (app.factory.ts): a heartbeat must come sooner. */
+/**
+ * A connection silent for twice the request timeout is closed (app.factory.ts): a heartbeat must
+ * come sooner. Unset, it is 15 s, or the request timeout when that is shorter, so that a short
+ * LEDGER_REQUEST_TIMEOUT_MS alone never stops start-up.
+ */
 const heartbeat = (env: Env, name: string, requestTimeoutMs: number): number => {
-  const value = integer(env, name, 15_000, 100, 600_000);
+  const value = integer(env, name, Math.min(15_000, requestTimeoutMs), 100, 600_000);
   if (value >= 2 * requestTimeoutMs) {
     throw new ConfigError(name, `must be shorter than twice LEDGER_REQUEST_TIMEOUT_MS (${2 * requestTimeoutMs} ms), got ${value}`);
   }

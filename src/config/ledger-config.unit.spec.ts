@@ -100,6 +100,9 @@ describe('configuration from the environment', () => {
       /LEDGER_SSE_HEARTBEAT_MS: must be shorter than twice LEDGER_REQUEST_TIMEOUT_MS \(10000 ms\)/,
     );
     expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '5000', LEDGER_SSE_HEARTBEAT_MS: '9999' }).sseHeartbeatMs).toBe(9999);
+    // Unset, it follows a request timeout shorter than its 15 s default.
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '1000' }).sseHeartbeatMs).toBe(1000);
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '60000' }).sseHeartbeatMs).toBe(15000);
   });
 
   it("reads the crash tests' LEDGER_TEST_CRASH_AT with or without a place, refuses an unknown point, and refuses it in production", () => {
