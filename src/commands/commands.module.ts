@@ -13,6 +13,8 @@ import { LodgeGrievanceController } from './lodge-grievance/lodge-grievance.cont
 import { LodgeGrievanceHandler } from './lodge-grievance/lodge-grievance.handler.js';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller.js';
 import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js';
+import { ErasureTaskDeliveries } from './record-task-delivery/erasure-task-deliveries.js';
+import { RecordTaskDeliveryHandler } from './record-task-delivery/record-task-delivery.handler.js';
 import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
 import { RecordTransferHandler } from './record-transfer/record-transfer.handler.js';
 import { CommandRequestFactory } from './request-context/command-request.factory.js';
@@ -65,6 +67,9 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     ResolveGrievanceHandler,
     PublishPolicyHandler,
     SendPolicyNoticeHandler,
+    RecordTaskDeliveryHandler,
+    ErasureTaskDeliveries,
   ],
+  exports: [ErasureTaskDeliveries],
 })
 export class CommandsModule {}

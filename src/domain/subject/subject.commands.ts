@@ -38,10 +38,28 @@ export interface ConfirmErasure {
   readonly type: 'confirm-erasure';
   readonly system: string;
   readonly evidence?: string;
+  /** Only this erasure (a confirmation token is scoped to one): refused when it is not the subject's current one. */
+  readonly deletionId?: string;
+}
+
+/** The delivery worker delivered one system's erasure task (a 2xx from the system's subscription). */
+export interface RecordErasureTaskDelivery {
+  readonly type: 'record-erasure-task-delivery';
+  readonly deletionId: string;
+  readonly system: string;
+  readonly deliveredAt: string;
+  readonly subscriptionId: string;
 }
 
 export type SubjectCommand =
-  GiveConsent | WithdrawConsent | RecordTransfer | RequestErasure | ConfirmErasure | LodgeGrievance | ResolveGrievance;
+  | GiveConsent
+  | WithdrawConsent
+  | RecordTransfer
+  | RequestErasure
+  | ConfirmErasure
+  | RecordErasureTaskDelivery
+  | LodgeGrievance
+  | ResolveGrievance;
 
 /**
  * Everything impure a decision needs, supplied by the caller so that `decide` stays pure:

@@ -69,6 +69,7 @@ export const evolve = (state: SubjectState, event: SubjectEvent): SubjectState =
     }
     case 'data-transferred':
     case 'subject-data-shredded':
+    case 'erasure-task-delivered':
       return { ...state, known: true };
     case 'deletion-requested':
       return {

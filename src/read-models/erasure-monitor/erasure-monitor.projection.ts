@@ -8,6 +8,14 @@ export interface SystemConfirmation {
   readonly eventId: string;
 }
 
+/** A system's erasure task was delivered to it (the first 2xx; later deliveries change nothing). */
+export interface TaskDelivery {
+  readonly system: string;
+  readonly deliveredAt: string;
+  readonly subscriptionId: string;
+  readonly eventId: string;
+}
+
 export interface ErasureDocument extends ReadDocument {
   readonly deletionId: string;
   readonly tenantId: string;
@@ -21,6 +29,8 @@ export interface ErasureDocument extends ReadDocument {
   readonly systems: readonly string[];
   readonly pendingSystems: readonly string[];
   readonly confirmations: readonly SystemConfirmation[];
+  /** Absent on documents built before deliveries were recorded: read as none. */
+  readonly deliveries?: readonly TaskDelivery[];
   readonly hoursToComplete: number | null;
   readonly completedOnTime: boolean | null;
 }
@@ -42,10 +52,12 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
       ['tenantId', 'state', 'hoursToComplete'],
     ],
   },
-  handles: ['deletion-requested', 'deletion-completed'],
+  handles: ['deletion-requested', 'deletion-completed', 'erasure-task-delivered'],
   documentId: (stored) => {
     const event = asSubjectEvent(stored);
-    return event?.type === 'deletion-requested' || event?.type === 'deletion-completed' ? event.data.deletionId : null;
+    return event?.type === 'deletion-requested' || event?.type === 'deletion-completed' || event?.type === 'erasure-task-delivered'
+      ? event.data.deletionId
+      : null;
   },
   evolve: (current, stored) => {
     const event = asSubjectEvent(stored);
@@ -63,9 +75,16 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
         systems: event.data.systems,
         pendingSystems: event.data.systems,
         confirmations: [],
+        deliveries: [],
         hoursToComplete: null,
         completedOnTime: null,
       };
+    }
+    if (event?.type === 'erasure-task-delivered') {
+      const deliveries = current?.deliveries ?? [];
+      if (!current || deliveries.some((delivery) => delivery.system === event.data.system)) return null;
+      const { system, deliveredAt, subscriptionId } = event.data;
+      return { ...current, deliveries: [...deliveries, { system, deliveredAt, subscriptionId, eventId: stored.id }] };
     }
     if (event?.type !== 'deletion-completed' || !current) return null;
     const pendingSystems = current.pendingSystems.filter((system) => system !== event.data.system);

@@ -89,6 +89,7 @@ export const evolveSubjectStatus = (
       return { ...next, purposes };
     }
     case 'data-transferred':
+    case 'erasure-task-delivered':
     case 'grievance-lodged':
     case 'grievance-resolved':
       return next;
