@@ -4,15 +4,14 @@
 //
 //   1 domain        src/domain/                       imports only domain
 //   2 platform      src/platform/, src/config/        imports domain and itself
-//   3 ports         src/event-store/, src/read-store/, src/idempotency/, src/key-store/
+//   3 ports         src/event-store/, src/read-store/, src/idempotency/, src/key-store/, src/confirmation-tokens/
 //                   each `<port>/<port>.port.ts`, its adapters in `<port>/sqlite|mongodb|eventstoredb/`;
 //                   imports domain, platform and its own port (no other port, no adapter of
 //                   another: shared store code is platform's)
 //   . shared        src/http/ (HTTP helpers), src/projections/ (the projection runner):
 //                   what features build on; imports layers 1-3, never a feature
 //   4 features      src/commands/, src/read-models/, src/evidence/, src/audit/, src/privacy/,
-//                   src/access/, src/observability/, src/ops-dashboard/, src/subject-export/,
-//                   src/webhooks/
+//                   src/access/, src/observability/, src/ops-dashboard/, src/subject-export/, src/webhooks/
 //   5 root          src/app.*.ts, src/main.ts, src/projector.worker.ts (the projector worker's
 //                   entry, which opens its own stores), src/stores/, src/cli/: the only code
 //                   that knows every adapter and every feature
@@ -37,8 +36,8 @@
 //
 const DOMAIN = '^src/domain/';
 const PLATFORM = '^src/(platform|config)/';
-const PORTS = '^src/(event-store|read-store|idempotency|key-store)/';
-const ADAPTERS = '^src/(event-store|read-store|idempotency|key-store)/(sqlite|mongodb|eventstoredb)/';
+const PORTS = '^src/(event-store|read-store|idempotency|key-store|confirmation-tokens)/';
+const ADAPTERS = '^src/(event-store|read-store|idempotency|key-store|confirmation-tokens)/(sqlite|mongodb|eventstoredb)/';
 const SHARED = '^src/(http|projections)/';
 const FEATURES = '^src/(commands|read-models|evidence|audit|privacy|access|observability|ops-dashboard|subject-export|webhooks)/';
 const ROOT = '^src/([^/]+\\.ts$|stores/|cli/)';
@@ -67,6 +66,10 @@ const FEATURE_PUBLIC = [
   '^src/commands/record-recipient-notification/webhook-notice[.]recorder[.]ts$',
   // read-models: a subject's status as a pure fold, its view and DTO (the export includes it).
   '^src/read-models/subject-status/subject-status[.](projection|view|response)[.]ts$',
+  // commands: the seam the webhook delivery worker calls after delivering an erasure task.
+  '^src/commands/record-task-delivery/erasure-task-deliveries[.]ts$',
+  // webhooks: the confirmation-token issuer's port (the delivery payload builder injects it).
+  '^src/webhooks/confirmation-tokens/confirmation-token[.]port[.]ts$',
 ];
 
 module.exports = {
@@ -110,7 +113,7 @@ module.exports = {
       name: 'port-imports-no-other-port',
       severity: 'error',
       comment: 'Shared store code belongs in src/platform/ (sqlite/, mongodb/, store-errors.ts), not in another port or its adapters.',
-      from: { path: '^src/(event-store|read-store|idempotency|key-store)/' },
+      from: { path: '^src/(event-store|read-store|idempotency|key-store|confirmation-tokens)/' },
       to: { path: PORTS, pathNot: ['^src/$1/'] },
     },
     {

@@ -19,6 +19,7 @@ import { logSettingsOf, type LogSettings } from './observability/logging/request
 import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { CLOCK, systemClock, type Clock } from './platform/clock.js';
 import { ID_GENERATOR, uuidV7Generator, type IdGenerator } from './platform/ids.js';
+import { ConfirmationTokensModule } from './webhooks/confirmation-tokens/confirmation-tokens.module.js';
 
 export interface AppOptions {
   readonly config: LedgerConfig;
@@ -109,6 +110,7 @@ export class AppModule {
         evidence,
         AuditModule.register(projections, evidence),
         OpsDashboardModule,
+        ConfirmationTokensModule,
         metrics,
         // The delivery worker runs where the projections run (roles all and projector), on this
         // thread: its work is network I/O and small store writes (docs/webhooks.md).

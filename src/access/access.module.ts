@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { LedgerConfig } from '../config/ledger-config.js';
+import { StoresModule } from '../stores/stores.module.js';
 import { AccessGuard } from './access.guard.js';
+import { ConfirmationTokenAccess } from './confirmation-token-access.js';
 import { ApiKeyRegistry } from './api-keys.js';
 import { announceCreatedKey, loadOrCreateAdminKey } from './bootstrap-admin-key.js';
 
@@ -56,7 +58,9 @@ export class AccessModule {
     const { registry, origin } = loadApiKeys(config);
     return {
       module: AccessModule,
+      imports: [StoresModule],
       providers: [
+        ConfirmationTokenAccess,
         { provide: ApiKeyRegistry, useValue: registry },
         { provide: KEYS_ORIGIN, useValue: origin },
         ApiKeysOriginLog,

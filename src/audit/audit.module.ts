@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { AuditEventsController } from './audit-events/audit-events.controller.js';
+import { LiveFeeds } from './audit-events/live-feeds.js';
 import { AuditProofsController } from './audit-proofs/audit-proofs.controller.js';
 
 /** Every /v1/audit route: the event export and the transparency log's heads and proofs. */
@@ -13,6 +14,7 @@ export class AuditModule {
       module: AuditModule,
       imports: [StoresModule, PrivacyModule, projections, evidence],
       controllers: [AuditProofsController, AuditEventsController],
+      providers: [LiveFeeds],
     };
   }
 }

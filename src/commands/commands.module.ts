@@ -18,6 +18,8 @@ import { PublishPolicyHandler } from './publish-policy/publish-policy.handler.js
 import { RecordRecipientNotificationController } from './record-recipient-notification/record-recipient-notification.controller.js';
 import { RecordRecipientNotificationHandler } from './record-recipient-notification/record-recipient-notification.handler.js';
 import { WebhookNoticeRecorder } from './record-recipient-notification/webhook-notice.recorder.js';
+import { ErasureTaskDeliveries } from './record-task-delivery/erasure-task-deliveries.js';
+import { RecordTaskDeliveryHandler } from './record-task-delivery/record-task-delivery.handler.js';
 import { RecordTransferController } from './record-transfer/record-transfer.controller.js';
 import { RecordTransferHandler } from './record-transfer/record-transfer.handler.js';
 import { CommandRequestFactory } from './request-context/command-request.factory.js';
@@ -75,8 +77,10 @@ import { StreamStateCache } from './write-path/stream-state-cache.js';
     RecordRecipientNotificationHandler,
     WebhookNoticeRecorder,
     ManageSubscriptionHandler,
+    RecordTaskDeliveryHandler,
+    ErasureTaskDeliveries,
   ],
-  // The webhook delivery worker records Art. 19 notices it delivered through this.
-  exports: [WebhookNoticeRecorder],
+  // The webhook delivery worker records Art. 19 notices and erasure tasks it delivered through these.
+  exports: [WebhookNoticeRecorder, ErasureTaskDeliveries],
 })
 export class CommandsModule {}

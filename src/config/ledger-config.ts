@@ -39,6 +39,11 @@ export interface LedgerConfig {
   readonly rateLimit: number;
   /** Longest time to receive a whole request, and longest silence on a connection. */
   readonly requestTimeoutMs: number;
+  /**
+   * How long a live feed (`GET /v1/audit/events` as Server-Sent Events) stays silent before it
+   * sends a heartbeat comment; shorter than twice the request timeout, which closes a silent connection.
+   */
+  readonly sseHeartbeatMs: number;
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
   /** Most writes one embedded-store transaction carries (docs/performance.md); 1: one commit per write. */
@@ -99,35 +104,52 @@ const DEFAULT_SYSTEMS = 'crm,call-recordings,analytics,backups';
 
 const HOUR_MS = 3_600_000;
 
-export const parseConfig = (env: Env): LedgerConfig => ({
-  port: integer(env, 'PORT', 3000, 0, 65535),
-  host: text(env, 'HOST') ?? '0.0.0.0',
-  dataDir: resolve(text(env, 'LEDGER_DATA_DIR') ?? './data'),
-  eventStoreConnectionString: connectionString(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:']),
-  mongodbUrl: connectionString(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
-  signingKey: text(env, 'LEDGER_SIGNING_KEY'),
-  erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
-  erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
-  grievanceDays: optionalInteger(env, 'LEDGER_GRIEVANCE_DAYS', 1, 3650),
-  jurisdiction: country(env, 'LEDGER_JURISDICTION', 'IN'),
-  masterKey: masterKeyOf(env, 'LEDGER_MASTER_KEY'),
-  production: isProduction(env),
-  logLevel: oneOf(env, 'LEDGER_LOG_LEVEL', LOG_LEVELS, 'info'),
-  apiKeys: apiKeysOf(env),
-  rateLimit: integer(env, 'LEDGER_RATE_LIMIT', 60_000, 0, 100_000_000),
-  requestTimeoutMs: integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
-  corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
-  groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
-  stateCacheSubjects: integer(env, 'LEDGER_STATE_CACHE_SUBJECTS', 10_000, 0, 10_000_000),
-  projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
-  readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
-  role: oneOf(env, 'LEDGER_ROLE', LEDGER_ROLES, 'all'),
-  webhookRetryWindowMs: integer(env, 'LEDGER_WEBHOOK_RETRY_WINDOW_HOURS', 72, 1, 24 * 30) * HOUR_MS,
-  webhookSecretOverlapMs: integer(env, 'LEDGER_WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 24 * 30) * HOUR_MS,
-  webhookAllowPrivate: oneOf(env, 'LEDGER_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
-  webhookPollMs: integer(env, 'LEDGER_WEBHOOK_POLL_MS', 500, 10, 60_000),
-  testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
-});
+export const parseConfig = (env: Env): LedgerConfig => {
+  const requestTimeoutMs = integer(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    dataDir: resolve(text(env, 'LEDGER_DATA_DIR') ?? './data'),
+    eventStoreConnectionString: connectionString(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:']),
+    mongodbUrl: connectionString(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+    signingKey: text(env, 'LEDGER_SIGNING_KEY'),
+    erasureDays: integer(env, 'LEDGER_ERASURE_DAYS', 30, 1, 3650),
+    erasureSystems: systems(env, 'LEDGER_ERASURE_SYSTEMS'),
+    grievanceDays: optionalInteger(env, 'LEDGER_GRIEVANCE_DAYS', 1, 3650),
+    jurisdiction: country(env, 'LEDGER_JURISDICTION', 'IN'),
+    masterKey: masterKeyOf(env, 'LEDGER_MASTER_KEY'),
+    production: isProduction(env),
+    logLevel: oneOf(env, 'LEDGER_LOG_LEVEL', LOG_LEVELS, 'info'),
+    apiKeys: apiKeysOf(env),
+    rateLimit: integer(env, 'LEDGER_RATE_LIMIT', 60_000, 0, 100_000_000),
+    requestTimeoutMs,
+    sseHeartbeatMs: heartbeat(env, 'LEDGER_SSE_HEARTBEAT_MS', requestTimeoutMs),
+    corsOrigins: origins(env, 'LEDGER_CORS_ORIGINS'),
+    groupCommitMaxBatch: integer(env, 'LEDGER_GROUP_COMMIT_MAX_BATCH', 256, 1, 10_000),
+    stateCacheSubjects: integer(env, 'LEDGER_STATE_CACHE_SUBJECTS', 10_000, 0, 10_000_000),
+    projectionLeaseTtlMs: integer(env, 'LEDGER_PROJECTION_LEASE_TTL_MS', 10_000, 500, 600_000),
+    readYourWritesTimeoutMs: integer(env, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 2_000, 100, 60_000),
+    role: oneOf(env, 'LEDGER_ROLE', LEDGER_ROLES, 'all'),
+    webhookRetryWindowMs: integer(env, 'LEDGER_WEBHOOK_RETRY_WINDOW_HOURS', 72, 1, 24 * 30) * HOUR_MS,
+    webhookSecretOverlapMs: integer(env, 'LEDGER_WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 24 * 30) * HOUR_MS,
+    webhookAllowPrivate: oneOf(env, 'LEDGER_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
+    webhookPollMs: integer(env, 'LEDGER_WEBHOOK_POLL_MS', 500, 10, 60_000),
+    testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
+  };
+};
+
+/**
+ * A connection silent for twice the request timeout is closed (app.factory.ts): a heartbeat must
+ * come sooner. Unset, it is 15 s, or the request timeout when that is shorter, so that a short
+ * LEDGER_REQUEST_TIMEOUT_MS alone never stops start-up.
+ */
+const heartbeat = (env: Env, name: string, requestTimeoutMs: number): number => {
+  const value = integer(env, name, Math.min(15_000, requestTimeoutMs), 100, 600_000);
+  if (value >= 2 * requestTimeoutMs) {
+    throw new ConfigError(name, `must be shorter than twice LEDGER_REQUEST_TIMEOUT_MS (${2 * requestTimeoutMs} ms), got ${value}`);
+  }
+  return value;
+};
 
 /**
  * A 256-bit key written as 64 hex digits or as base64 (standard or URL-safe alphabet,

@@ -26,6 +26,7 @@ describe('configuration from the environment', () => {
       apiKeys: undefined,
       rateLimit: 60000,
       requestTimeoutMs: 30000,
+      sseHeartbeatMs: 15000,
       corsOrigins: [],
       groupCommitMaxBatch: 256,
       stateCacheSubjects: 10000,
@@ -85,6 +86,7 @@ describe('configuration from the environment', () => {
       LEDGER_GROUP_COMMIT_MAX_BATCH: '1',
       LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '5000',
       LEDGER_STATE_CACHE_SUBJECTS: '500',
+      LEDGER_SSE_HEARTBEAT_MS: '9999',
     });
     expect(config).toMatchObject({
       readYourWritesTimeoutMs: 5000,
@@ -103,7 +105,20 @@ describe('configuration from the environment', () => {
       corsOrigins: ['https://ops.example.com', 'http://localhost:5173'],
       groupCommitMaxBatch: 1,
       stateCacheSubjects: 500,
+      sseHeartbeatMs: 9999,
     });
+  });
+
+  it('refuses a live-feed heartbeat out of range, or so slow that the request timeout would close the silent connection first', () => {
+    expect(() => parseConfig({ LEDGER_SSE_HEARTBEAT_MS: '99' })).toThrow(/LEDGER_SSE_HEARTBEAT_MS: must be between 100 and 600000/);
+    expect(() => parseConfig({ LEDGER_SSE_HEARTBEAT_MS: '1.5' })).toThrow(/LEDGER_SSE_HEARTBEAT_MS: must be a whole number/);
+    expect(() => parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '5000', LEDGER_SSE_HEARTBEAT_MS: '10000' })).toThrow(
+      /LEDGER_SSE_HEARTBEAT_MS: must be shorter than twice LEDGER_REQUEST_TIMEOUT_MS \(10000 ms\)/,
+    );
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '5000', LEDGER_SSE_HEARTBEAT_MS: '9999' }).sseHeartbeatMs).toBe(9999);
+    // Unset, it follows a request timeout shorter than its 15 s default.
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '1000' }).sseHeartbeatMs).toBe(1000);
+    expect(parseConfig({ LEDGER_REQUEST_TIMEOUT_MS: '60000' }).sseHeartbeatMs).toBe(15000);
   });
 
   it("reads the crash tests' LEDGER_TEST_CRASH_AT with or without a place, refuses an unknown point, and refuses it in production", () => {

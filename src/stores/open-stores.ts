@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { StoreSettings } from '../config/ledger-config.js';
+import type { ConfirmationTokenStore } from '../confirmation-tokens/confirmation-token-store.port.js';
+import { openMongoConfirmationTokenStore } from '../confirmation-tokens/mongodb/mongodb-confirmation-token-store.js';
+import { SqliteConfirmationTokenStore } from '../confirmation-tokens/sqlite/sqlite-confirmation-token-store.js';
 import { openEventStoreDb } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
@@ -40,3 +43,9 @@ export const openSubjectKeyStore = async (config: StoreSettings): Promise<Subjec
   config.mongodbUrl !== undefined
     ? openMongoSubjectKeyStore(config.mongodbUrl)
     : openSqliteSubjectKeyStore(join(config.dataDir, 'keys.sqlite'), { maxBatch: config.groupCommitMaxBatch });
+
+/** Erasure systems' confirmation tokens (hashes only): shared in MongoDB when configured, else their own file. */
+export const openConfirmationTokenStore = async (config: StoreSettings): Promise<ConfirmationTokenStore> =>
+  config.mongodbUrl !== undefined
+    ? openMongoConfirmationTokenStore(config.mongodbUrl)
+    : new SqliteConfirmationTokenStore(openSqliteFile(join(config.dataDir, 'confirmation-tokens.sqlite')));

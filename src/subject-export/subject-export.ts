@@ -85,6 +85,9 @@ export const buildSubjectExport = (tenantId: string, subjectId: string, events: 
         }
         break;
       }
+      case 'erasure-task-delivered':
+        // The erasure monitor shows deliveries; the subject's own export lists what was done about their data.
+        break;
       case 'grievance-lodged':
         grievances.set(event.data.grievanceId, lodgedGrievance(stored, event));
         break;

@@ -173,7 +173,7 @@ describe('OpenAPI description', () => {
     }
   });
 
-  it('offers text/csv on the reads that answer CSV, and the audit stream as NDJSON', () => {
+  it('offers text/csv on the reads that answer CSV, and the audit stream as NDJSON or Server-Sent Events', () => {
     const csv = operationsOf(document)
       .filter(({ operation }) => operation.responses['200']?.content?.['text/csv'] !== undefined)
       .map(({ path }) => path)
@@ -189,7 +189,10 @@ describe('OpenAPI description', () => {
         '/v1/tenants/{tenantId}/transfers',
       ].sort(),
     );
-    expect(Object.keys(document.paths['/v1/audit/events']!['get']!.responses['200']!.content!)).toEqual(['application/x-ndjson']);
+    expect(Object.keys(document.paths['/v1/audit/events']!['get']!.responses['200']!.content!)).toEqual([
+      'application/x-ndjson',
+      'text/event-stream',
+    ]);
   });
 
   describe('against the real answers', () => {

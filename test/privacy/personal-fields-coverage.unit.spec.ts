@@ -25,6 +25,8 @@ const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   ],
   'deletion-requested': ['deletionId', 'requestedAt', 'dueAt', 'systems', 'trigger'],
   'deletion-completed': ['deletionId', 'system', 'completedAt', 'remainingSystems'],
+  // which system's task reached it, when, through which subscription (an id of ours)
+  'erasure-task-delivered': ['deletionId', 'system', 'deliveredAt', 'subscriptionId'],
   'grievance-lodged': ['grievanceId', 'category', 'channel', 'receivedAt', 'dueAt'],
   'grievance-resolved': ['grievanceId', 'outcome', 'resolvedAt', 'dueAt', 'resolvedOnTime'],
   // ids, catalogue values, times, and recipients (companies, not the subject)

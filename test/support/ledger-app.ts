@@ -27,6 +27,8 @@ export interface LedgerClient {
 export interface RunningLedger extends LedgerClient {
   readonly url: string;
   readonly dataDir: string;
+  /** The Nest app itself, to look at a provider's state (e.g. the open live feeds). */
+  readonly app: NestFastifyApplication;
   /** The same ledger called with another API key, or with none (null). */
   as(apiKey: string | null): LedgerClient;
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export const startLedger = async (options: StartOptions = {}): Promise<RunningLe
   return {
     url,
     dataDir,
+    app,
     ...client(options.apiKey === undefined ? E2E_ADMIN_KEY : options.apiKey),
     as: client,
     close: () => app.close(),

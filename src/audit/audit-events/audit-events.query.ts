@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../../domain/catalogue.js';
 import { toWholeNumber } from '../../http/query-values.js';
 
@@ -30,4 +30,16 @@ export class AuditEventsQuery {
   @IsString()
   @Matches(TENANT_ID_PATTERN, { message: 'tenantId must be 1-64 letters, digits, "_", "." or "-"' })
   tenantId?: string;
+
+  /**
+   * `true`: keep the stream open as Server-Sent Events (as `Accept: text/event-stream` does).
+   * Left out of the OpenAPI parameters on purpose: a generated request (Schemathesis) must
+   * get the bounded export, never a stream that does not end; the operation's description
+   * names it.
+   */
+  @ApiHideProperty()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'follow must be true or false' })
+  follow?: boolean;
 }

@@ -39,6 +39,17 @@ export interface ConfirmErasure {
   readonly type: 'confirm-erasure';
   readonly system: string;
   readonly evidence?: string;
+  /** Only this erasure (a confirmation token is scoped to one): refused when it is not the subject's current one. */
+  readonly deletionId?: string;
+}
+
+/** The delivery worker delivered one system's erasure task (a 2xx from the system's subscription). */
+export interface RecordErasureTaskDelivery {
+  readonly type: 'record-erasure-task-delivery';
+  readonly deletionId: string;
+  readonly system: string;
+  readonly deliveredAt: string;
+  readonly subscriptionId: string;
 }
 
 export type SubjectCommand =
@@ -47,6 +58,7 @@ export type SubjectCommand =
   | RecordTransfer
   | RequestErasure
   | ConfirmErasure
+  | RecordErasureTaskDelivery
   | LodgeGrievance
   | ResolveGrievance
   | RecordRecipientNotification;

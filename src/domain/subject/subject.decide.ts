@@ -3,6 +3,7 @@ import { lodgeGrievance, resolveGrievance } from './grievance.decide.js';
 import { noticeOfErasure, noticeOfWithdrawal, recordRecipientNotification } from './recipient-notification.decide.js';
 import type {
   ConfirmErasure,
+  RecordErasureTaskDelivery,
   DecisionContext,
   GiveConsent,
   RecordTransfer,
@@ -33,6 +34,8 @@ export const decide = (command: SubjectCommand, state: SubjectState, context: De
       return requestErasure(command, state, context);
     case 'confirm-erasure':
       return confirmErasure(command, state, context);
+    case 'record-erasure-task-delivery':
+      return recordErasureTaskDelivery(command, state);
     case 'lodge-grievance':
       return lodgeGrievance(command, state, context);
     case 'resolve-grievance':
@@ -187,6 +190,9 @@ const confirmErasure = (command: ConfirmErasure, state: SubjectState, context: D
       [{ field: 'system', message: `must be one of ${context.erasureSystems.join(', ')}` }],
     );
   }
+  if (command.deletionId !== undefined && (erasure.state === 'none' || erasure.deletionId !== command.deletionId)) {
+    throw new LedgerError('no-open-erasure', `Erasure ${command.deletionId} is not this subject's current erasure.`);
+  }
   if (erasure.state !== 'open') {
     if (erasure.state === 'completed' && erasure.systems.includes(command.system)) return [];
     throw new LedgerError('no-open-erasure', 'There is no open erasure for this subject.');
@@ -225,3 +231,34 @@ const confirmErasure = (command: ConfirmErasure, state: SubjectState, context: D
 };
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/**
+ * A delivered task is a fact about one erasure and one of its systems, whether or not the
+ * erasure has completed since (a late delivery is still worth knowing). Repeats are the write
+ * path's business: the delivery worker sends one Idempotency-Key per delivery.
+ */
+const recordErasureTaskDelivery = (command: RecordErasureTaskDelivery, state: SubjectState): SubjectEvent[] => {
+  const erasure = state.erasure;
+  if (erasure.state === 'none' || erasure.deletionId !== command.deletionId) {
+    throw new LedgerError('no-open-erasure', `Erasure ${command.deletionId} is not this subject's current erasure.`);
+  }
+  if (!erasure.systems.includes(command.system)) {
+    throw new LedgerError(
+      'unknown-system',
+      `System ${command.system} is not one of this erasure's systems (${erasure.systems.join(', ')}).`,
+      [{ field: 'system', message: `must be one of ${erasure.systems.join(', ')}` }],
+    );
+  }
+  return [
+    {
+      type: 'erasure-task-delivered',
+      occurredAt: command.deliveredAt,
+      data: {
+        deletionId: command.deletionId,
+        system: command.system,
+        deliveredAt: command.deliveredAt,
+        subscriptionId: command.subscriptionId,
+      },
+    },
+  ];
+};

@@ -747,6 +747,87 @@ describe('subject decider', () => {
     });
   });
 
+  describe('confirm-erasure for a named erasure (a confirmation token names one)', () => {
+    it('confirms when it is the open erasure', () => {
+      const deletionId = randomUUID();
+      const context = aContext();
+      given([deletionRequested(deletionId)])
+        .when({ type: 'confirm-erasure', system: 'crm', deletionId }, context)
+        .then([
+          {
+            type: 'deletion-completed',
+            occurredAt: context.occurredAt,
+            data: {
+              deletionId,
+              system: 'crm',
+              completedAt: context.occurredAt,
+              remainingSystems: ['call-recordings', 'analytics', 'backups'],
+            },
+          },
+        ]);
+    });
+
+    it('refuses with no-open-erasure when another erasure is the current one, or none was opened', () => {
+      given([deletionRequested(randomUUID())])
+        .when({ type: 'confirm-erasure', system: 'crm', deletionId: randomUUID() })
+        .thenThrows('no-open-erasure', 409);
+      given([consentGiven(['crm-access'])])
+        .when({ type: 'confirm-erasure', system: 'crm', deletionId: randomUUID() })
+        .thenThrows('no-open-erasure', 409);
+    });
+
+    it('changes nothing for a system that already confirmed the named erasure, also after it completed', () => {
+      const deletionId = randomUUID();
+      given(completedErasure(deletionId)).when({ type: 'confirm-erasure', system: 'crm', deletionId }).thenNothing();
+    });
+  });
+
+  describe('record-erasure-task-delivery', () => {
+    const delivery = (deletionId: string, system = 'crm') => ({
+      type: 'record-erasure-task-delivery' as const,
+      deletionId,
+      system,
+      deliveredAt: at(20),
+      subscriptionId: 'sub-1',
+    });
+
+    it('records erasure-task-delivered for a system of the open erasure, at the delivery time', () => {
+      const deletionId = randomUUID();
+      given([deletionRequested(deletionId)])
+        .when(delivery(deletionId, 'analytics'))
+        .then([
+          {
+            type: 'erasure-task-delivered',
+            occurredAt: at(20),
+            data: { deletionId, system: 'analytics', deliveredAt: at(20), subscriptionId: 'sub-1' },
+          },
+        ]);
+    });
+
+    it('records a late delivery after the erasure completed', () => {
+      const deletionId = randomUUID();
+      expect(decide(delivery(deletionId), foldSubject(completedErasure(deletionId)), aContext())).toHaveLength(1);
+    });
+
+    it('refuses another erasure (no-open-erasure) and a system the erasure does not list (unknown-system)', () => {
+      given([deletionRequested(randomUUID())])
+        .when(delivery(randomUUID()))
+        .thenThrows('no-open-erasure', 409);
+      given([]).when(delivery(randomUUID())).thenThrows('no-open-erasure', 409);
+      const deletionId = randomUUID();
+      given([deletionRequested(deletionId, { systems: ['crm'] })])
+        .when(delivery(deletionId, 'backups'))
+        .thenThrows('unknown-system', 422);
+    });
+
+    it('leaves the subject state as it was, but for knowing the subject', () => {
+      const deletionId = randomUUID();
+      const before = foldSubject([deletionRequested(deletionId)]);
+      const [event] = decide(delivery(deletionId), before, aContext());
+      expect(evolve(before, event!)).toEqual(before);
+    });
+  });
+
   describe('evolve', () => {
     it('starts from an unknown subject with no purposes and no erasure', () => {
       expect(initialSubjectState()).toEqual({

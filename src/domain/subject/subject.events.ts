@@ -75,6 +75,21 @@ export type DeletionCompleted = Fact<
 >;
 
 /**
+ * The erasure task of one system was delivered to it: a webhook subscription bound to the
+ * system answered 2xx. Recorded by the delivery worker, so that ops see which systems were
+ * told and when; the system still confirms with `deletion-completed`. Holds no personal data.
+ */
+export type ErasureTaskDelivered = Fact<
+  'erasure-task-delivered',
+  {
+    readonly deletionId: string;
+    readonly system: string;
+    readonly deliveredAt: string;
+    readonly subscriptionId: string;
+  }
+>;
+
+/**
  * The subject's data key was destroyed when its erasure completed in every system: the
  * personal values of its earlier events (`fields`, as `type/path`) are unreadable from now
  * on, in every copy of the log. Holds no personal data itself.
@@ -94,6 +109,7 @@ export type SubjectEvent =
   | DataTransferred
   | DeletionRequested
   | DeletionCompleted
+  | ErasureTaskDelivered
   | GrievanceLodged
   | GrievanceResolved
   | SubjectDataShredded
@@ -107,6 +123,7 @@ export const SUBJECT_EVENT_TYPES: readonly SubjectEventType[] = [
   'data-transferred',
   'deletion-requested',
   'deletion-completed',
+  'erasure-task-delivered',
   'grievance-lodged',
   'grievance-resolved',
   'subject-data-shredded',

@@ -75,6 +75,7 @@ export const evolve = (state: SubjectState, event: SubjectEvent): SubjectState =
     case 'recipient-notified':
       return { ...state, known: true, recipients: evolveRecipients(state.recipients, event) };
     case 'subject-data-shredded':
+    case 'erasure-task-delivered':
       return { ...state, known: true };
     case 'deletion-requested':
       return {

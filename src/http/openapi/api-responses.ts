@@ -6,6 +6,7 @@ import { ProblemDto } from './problem.dto.js';
 export const PROBLEM_JSON = 'application/problem+json';
 export const CSV = 'text/csv';
 export const NDJSON = 'application/x-ndjson';
+export const SSE = 'text/event-stream';
 
 /**
  * What each problem status means on this API (api.md's error table). 401, 403 and 429 come

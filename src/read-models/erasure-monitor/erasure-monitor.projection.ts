@@ -20,6 +20,14 @@ export interface RecipientNotice {
   readonly eventId: string | null;
 }
 
+/** A system's erasure task was delivered to it (the first 2xx; later deliveries change nothing). */
+export interface TaskDelivery {
+  readonly system: string;
+  readonly deliveredAt: string;
+  readonly subscriptionId: string;
+  readonly eventId: string;
+}
+
 export interface ErasureDocument extends ReadDocument {
   readonly deletionId: string;
   readonly tenantId: string;
@@ -33,6 +41,8 @@ export interface ErasureDocument extends ReadDocument {
   readonly systems: readonly string[];
   readonly pendingSystems: readonly string[];
   readonly confirmations: readonly SystemConfirmation[];
+  /** Absent on documents built before deliveries were recorded: read as none. */
+  readonly deliveries?: readonly TaskDelivery[];
   readonly hoursToComplete: number | null;
   readonly completedOnTime: boolean | null;
   /** Absent on documents projected before recipients were tracked (a rebuild fills it). */
@@ -60,12 +70,13 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
       ['tenantId', 'recipientsOwed', 'requestedAt'],
     ],
   },
-  handles: ['deletion-requested', 'deletion-completed', 'recipient-notification-required', 'recipient-notified'],
+  handles: ['deletion-requested', 'deletion-completed', 'erasure-task-delivered', 'recipient-notification-required', 'recipient-notified'],
   documentId: (stored) => {
     const event = asSubjectEvent(stored);
     switch (event?.type) {
       case 'deletion-requested':
       case 'deletion-completed':
+      case 'erasure-task-delivered':
         return event.data.deletionId;
       // Notices of a withdrawal belong to no erasure: they are in the subject's export.
       case 'recipient-notification-required':
@@ -114,11 +125,18 @@ export const erasureMonitorProjection: Projection<ErasureDocument> = {
         systems: event.data.systems,
         pendingSystems: event.data.systems,
         confirmations: [],
+        deliveries: [],
         hoursToComplete: null,
         completedOnTime: null,
         recipients: [],
         recipientsOwed: 0,
       };
+    }
+    if (event?.type === 'erasure-task-delivered') {
+      const deliveries = current?.deliveries ?? [];
+      if (!current || deliveries.some((delivery) => delivery.system === event.data.system)) return null;
+      const { system, deliveredAt, subscriptionId } = event.data;
+      return { ...current, deliveries: [...deliveries, { system, deliveredAt, subscriptionId, eventId: stored.id }] };
     }
     if (event?.type !== 'deletion-completed' || !current) return null;
     const pendingSystems = current.pendingSystems.filter((system) => system !== event.data.system);

@@ -33,6 +33,7 @@ describe('erasure-monitor projection', () => {
         systems: ['crm', 'backups'],
         pendingSystems: ['crm', 'backups'],
         confirmations: [],
+        deliveries: [],
         hoursToComplete: null,
         completedOnTime: null,
         recipients: [],
@@ -46,6 +47,40 @@ describe('erasure-monitor projection', () => {
       const again = subject.deletionRequested({ deletionId: request.data.deletionId, systems: ['analytics'] });
 
       expect(given([request]).when(again)).toBeNull();
+    });
+  });
+
+  describe('when erasure tasks are delivered', () => {
+    const delivered = (subject: ReturnType<typeof aSubjectStream>, deletionId: string, system: string, deliveredAt: string) =>
+      subject.otherEvent('erasure-task-delivered', { deletionId, system, deliveredAt, subscriptionId: 'sub-1' });
+
+    it('lists the first delivery per system, and ignores a repeat and an unknown erasure', () => {
+      const subject = aSubjectStream();
+      const request = subject.deletionRequested({ systems: ['crm', 'backups'] });
+      const { deletionId } = request.data;
+      const crm = delivered(subject, deletionId, 'crm', '2026-01-01T00:00:05.000Z');
+      const again = delivered(subject, deletionId, 'crm', '2026-01-01T01:00:00.000Z');
+      const backups = delivered(subject, deletionId, 'backups', '2026-01-01T00:00:09.000Z');
+
+      expect(projection.documentId(crm)).toBe(deletionId);
+      expect(given([request]).when(crm)?.deliveries).toEqual([
+        { system: 'crm', deliveredAt: '2026-01-01T00:00:05.000Z', subscriptionId: 'sub-1', eventId: crm.id },
+      ]);
+      expect(given([request, crm]).when(again)).toBeNull();
+      expect(
+        given([request, crm, again])
+          .when(backups)
+          ?.deliveries?.map((delivery) => delivery.system),
+      ).toEqual(['crm', 'backups']);
+      expect(given([]).when(delivered(subject, randomUUID(), 'crm', '2026-01-01T00:00:05.000Z'))).toBeNull();
+    });
+
+    it('reads a document built before deliveries were recorded as having none', () => {
+      const subject = aSubjectStream();
+      const request = subject.deletionRequested({ systems: ['crm'] });
+      const { deliveries: _none, ...older } = given([]).when(request)!;
+      const crm = delivered(subject, request.data.deletionId, 'crm', '2026-01-01T00:00:05.000Z');
+      expect(projection.evolve({ ...older, _id: request.data.deletionId, _position: 1 }, crm)?.deliveries).toHaveLength(1);
     });
   });
 

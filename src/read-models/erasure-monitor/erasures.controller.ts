@@ -53,8 +53,17 @@ export class ErasuresController {
       cursor: query.cursor,
     });
     return {
-      deletions: page.items.map(({ _id, _position, ...erasure }) => ({
+      deletions: page.items.map(({ _id, _position, deliveries = [], ...erasure }) => ({
         ...erasure,
+        tasks: erasure.systems.map((system) => {
+          const delivery = deliveries.find((one) => one.system === system);
+          return {
+            system,
+            delivered: delivery !== undefined,
+            deliveredAt: delivery?.deliveredAt ?? null,
+            subscriptionId: delivery?.subscriptionId ?? null,
+          };
+        }),
         state: erasureStateAt(erasure.state, erasure.dueAt, now),
         ageHours: Math.round(((now.getTime() - Date.parse(erasure.requestedAt)) / HOUR_MS) * 100) / 100,
         recipients: (erasure.recipients ?? []).map((recipient) => ({

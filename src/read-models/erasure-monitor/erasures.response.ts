@@ -32,6 +32,14 @@ export class ErasureRecipientDto {
   @ApiNullableText({ format: 'uuid', description: 'The `recipient-notified` event.' }) eventId!: string | null;
 }
 
+class ErasureTaskDto {
+  @ApiText() system!: string;
+  @ApiProperty({ type: 'boolean', description: 'Whether the task reached the system (a webhook bound to it answered 2xx).' })
+  delivered!: boolean;
+  @ApiNullableInstant({ description: 'When it was first delivered; null until then.' }) deliveredAt!: string | null;
+  @ApiNullableText({ description: 'The subscription it was delivered through; null until then.' }) subscriptionId!: string | null;
+}
+
 @ApiSchema({ name: 'Erasure' })
 export class ErasureDto {
   @ApiText() deletionId!: string;
@@ -45,6 +53,11 @@ export class ErasureDto {
   @ApiTextList() systems!: string[];
   @ApiTextList() pendingSystems!: string[];
   @ApiProperty({ type: () => [SystemConfirmationDto] }) confirmations!: SystemConfirmationDto[];
+  @ApiProperty({
+    type: () => [ErasureTaskDto],
+    description: 'Per system, in `systems` order: whether its erasure task was delivered, and when.',
+  })
+  tasks!: ErasureTaskDto[];
   @ApiNullableNumber() hoursToComplete!: number | null;
   @ApiNullableFlag() completedOnTime!: boolean | null;
   @ApiProperty({ type: 'number', description: 'Hours since the request (negative for a request dated up to 5 minutes ahead).' })

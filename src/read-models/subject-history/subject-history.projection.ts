@@ -122,6 +122,12 @@ const describe = (event: StoredSubjectEvent): Partial<Body> & { description: str
         system: event.data.system,
         systems: event.data.remainingSystems,
       };
+    case 'erasure-task-delivered':
+      return {
+        description: `Erasure task delivered to ${event.data.system} (subscription ${event.data.subscriptionId}).`,
+        deletionId: event.data.deletionId,
+        system: event.data.system,
+      };
     case 'subject-data-shredded':
       return {
         description:

@@ -91,6 +91,7 @@ export const evolveSubjectStatus = (
     case 'data-transferred':
     case 'recipient-notification-required':
     case 'recipient-notified':
+    case 'erasure-task-delivered':
     case 'grievance-lodged':
     case 'grievance-resolved':
       return next;
