@@ -83,20 +83,26 @@ export class AppModule {
     const projections = ProjectionsModule.forRoot(PROJECTIONS, projectionPlacement(options));
     const metrics = ReadModelMetricsModule.register(projections);
     if (options.config.role === 'projector') {
-      // The projections, and what operates them: the health routes and the metrics.
+      // The projections, and what operates them: the health routes and the metrics. The
+      // webhook delivery worker runs here too, recording what it delivered through the write
+      // path (the commands module without its routes).
+      const commands = CommandsModule.register({ routes: false });
       return {
         module: AppModule,
         imports: [
           PlatformModule.register(options),
+          CqrsModule.forRoot(),
           AccessModule.register(options.config),
           projections,
           metrics,
-          WebhooksModule.register({ serveApi: false, runWorker: true }),
+          commands,
+          WebhooksModule.register({ serveApi: false, runWorker: true, commands }),
           ObservabilityModule.register(appLogSettings(options), projections),
         ],
       };
     }
     const evidence = EvidenceModule.register(projections);
+    const commands = CommandsModule.register({ routes: true });
     return {
       module: AppModule,
       imports: [
@@ -104,7 +110,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AccessModule.register(options.config),
         PrivacyModule,
-        CommandsModule,
+        commands,
         ReadModelsModule.register(projections, evidence),
         SubjectExportModule,
         evidence,
@@ -114,7 +120,7 @@ export class AppModule {
         metrics,
         // The delivery worker runs where the projections run (roles all and projector), on this
         // thread: its work is network I/O and small store writes (docs/webhooks.md).
-        WebhooksModule.register({ serveApi: true, runWorker: options.config.role === 'all' }),
+        WebhooksModule.register({ serveApi: true, runWorker: options.config.role === 'all', commands }),
         ObservabilityModule.register(appLogSettings(options), projections),
       ],
     };

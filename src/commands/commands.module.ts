@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
 import { LedgerMetrics } from '../observability/metrics/ledger-metrics.js';
@@ -35,52 +35,66 @@ import { WithdrawConsentHandler } from './withdraw-consent/withdraw-consent.hand
 import { StreamCommandExecutor } from './write-path/stream-command-executor.js';
 import { StreamStateCache } from './write-path/stream-state-cache.js';
 
-@Module({
-  imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
-  controllers: [
-    GiveConsentController,
-    WithdrawConsentController,
-    RecordTransferController,
-    RequestErasureController,
-    ConfirmErasureController,
-    LodgeGrievanceController,
-    ResolveGrievanceController,
-    PublishPolicyController,
-    SendPolicyNoticeController,
-    RecordRecipientNotificationController,
-    ManageSubscriptionController,
-  ],
-  providers: [
-    // Shared by every command: one idempotency lock, one write path, one cache of stream states.
-    StreamCommandExecutor,
-    {
-      provide: StreamStateCache,
-      inject: [LEDGER_CONFIG, LedgerMetrics],
-      useFactory: (config: LedgerConfig, metrics: LedgerMetrics) =>
-        new StreamStateCache(config.stateCacheSubjects, {
-          hit: () => metrics.stateCacheLookup(true),
-          miss: () => metrics.stateCacheLookup(false),
-          evicted: () => metrics.stateCacheEvicted(),
-        }),
-    },
-    SubjectWritePath,
-    CommandRequestFactory,
-    GiveConsentHandler,
-    WithdrawConsentHandler,
-    RecordTransferHandler,
-    RequestErasureHandler,
-    ConfirmErasureHandler,
-    LodgeGrievanceHandler,
-    ResolveGrievanceHandler,
-    PublishPolicyHandler,
-    SendPolicyNoticeHandler,
-    RecordRecipientNotificationHandler,
-    WebhookNoticeRecorder,
-    ManageSubscriptionHandler,
-    RecordTaskDeliveryHandler,
-    ErasureTaskDeliveries,
-  ],
-  // The webhook delivery worker records Art. 19 notices and erasure tasks it delivered through these.
-  exports: [WebhookNoticeRecorder, ErasureTaskDeliveries],
-})
-export class CommandsModule {}
+const CONTROLLERS = [
+  GiveConsentController,
+  WithdrawConsentController,
+  RecordTransferController,
+  RequestErasureController,
+  ConfirmErasureController,
+  LodgeGrievanceController,
+  ResolveGrievanceController,
+  PublishPolicyController,
+  SendPolicyNoticeController,
+  RecordRecipientNotificationController,
+  ManageSubscriptionController,
+];
+
+const PROVIDERS: Provider[] = [
+  // Shared by every command: one idempotency lock, one write path, one cache of stream states.
+  StreamCommandExecutor,
+  {
+    provide: StreamStateCache,
+    inject: [LEDGER_CONFIG, LedgerMetrics],
+    useFactory: (config: LedgerConfig, metrics: LedgerMetrics) =>
+      new StreamStateCache(config.stateCacheSubjects, {
+        hit: () => metrics.stateCacheLookup(true),
+        miss: () => metrics.stateCacheLookup(false),
+        evicted: () => metrics.stateCacheEvicted(),
+      }),
+  },
+  SubjectWritePath,
+  CommandRequestFactory,
+  GiveConsentHandler,
+  WithdrawConsentHandler,
+  RecordTransferHandler,
+  RequestErasureHandler,
+  ConfirmErasureHandler,
+  LodgeGrievanceHandler,
+  ResolveGrievanceHandler,
+  PublishPolicyHandler,
+  SendPolicyNoticeHandler,
+  RecordRecipientNotificationHandler,
+  WebhookNoticeRecorder,
+  ManageSubscriptionHandler,
+  RecordTaskDeliveryHandler,
+  ErasureTaskDeliveries,
+];
+
+/**
+ * The write path and its commands. With `routes` (roles `all` and `api`) it serves the command
+ * routes; without (role `projector`) it is the write path alone, through which the webhook
+ * delivery worker records what its deliveries achieved (WebhookNoticeRecorder,
+ * ErasureTaskDeliveries). Built once per app and passed to the modules that import it.
+ */
+@Module({})
+export class CommandsModule {
+  static register(options: { readonly routes: boolean }): DynamicModule {
+    return {
+      module: CommandsModule,
+      imports: [CqrsModule, StoresModule, PrivacyModule, MetricsModule],
+      controllers: options.routes ? CONTROLLERS : [],
+      providers: PROVIDERS,
+      exports: [WebhookNoticeRecorder, ErasureTaskDeliveries],
+    };
+  }
+}

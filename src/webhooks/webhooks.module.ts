@@ -4,8 +4,9 @@ import { PrivacyModule } from '../privacy/privacy.module.js';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port.js';
 import { StoresModule } from '../stores/stores.module.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
-import { CONFIRMATION_TOKEN_ISSUER, NoConfirmationTokens } from './delivery/confirmation-token-issuer.js';
-import { DELIVERY_HOOKS, noDeliveryHooks } from './delivery/delivery-hooks.js';
+import { ConfirmationTokensModule } from './confirmation-tokens/confirmation-tokens.module.js';
+import { DELIVERY_HOOKS } from './delivery/delivery-hooks.js';
+import { RecordingDeliveryHooks } from './delivery/recording-delivery-hooks.js';
 import { DELIVERY_STORE } from './delivery/delivery-store.port.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { ReadStoreDeliveryStore } from './delivery/read-store-delivery-store.js';
@@ -18,13 +19,16 @@ export interface WebhooksPlacement {
   readonly serveApi: boolean;
   /** Run the delivery worker (roles `all` and `projector`, where the projections run). */
   readonly runWorker: boolean;
+  /** The app's commands module (CommandsModule.register): the worker records through its write path. */
+  readonly commands: DynamicModule;
 }
 
 /**
  * Webhooks: the subscription reads, the deliveries routes, the delivery worker and its
  * metrics. The subscription commands are in the commands feature (they go through its write
- * path). The two seams below are where the erasure fan-out (confirmation tokens) and what a
- * delivery must record (task delivered, recipient notified) are connected.
+ * path). A delivery's erasure tasks carry confirmation tokens (ConfirmationTokensModule), and
+ * what a delivery achieved (task delivered, recipient notified) is recorded through the
+ * commands' write path (RecordingDeliveryHooks).
  */
 @Module({})
 export class WebhooksModule {
@@ -39,15 +43,14 @@ export class WebhooksModule {
           return deliveries;
         },
       },
-      { provide: CONFIRMATION_TOKEN_ISSUER, useClass: NoConfirmationTokens },
-      { provide: DELIVERY_HOOKS, useValue: noDeliveryHooks },
+      { provide: DELIVERY_HOOKS, useClass: RecordingDeliveryHooks },
       WebhookMetrics,
       SubscriptionsQuery,
       ...(placement.runWorker ? [DeliveryWorker] : []),
     ];
     return {
       module: WebhooksModule,
-      imports: [StoresModule, PrivacyModule, MetricsModule],
+      imports: [StoresModule, PrivacyModule, MetricsModule, ConfirmationTokensModule, placement.commands],
       controllers: placement.serveApi ? [SubscriptionsController, DeliveriesController] : [],
       providers,
     };

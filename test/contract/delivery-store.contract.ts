@@ -96,6 +96,7 @@ export const deliveryStoreContract = (backing: string, open: () => Promise<{ sto
         url: 'https://hooks.example/a',
         eventTypes: ['consent-given'],
         erasureSystems: [],
+        recipientIds: [],
         paused: false,
         deleted: false,
         secrets: [{ secretId: 'k1', sealedSecret: 'enc:v1:x', expiresAt: null }],

@@ -66,6 +66,7 @@ export class ManageSubscriptionController {
         eventTypes: body.eventTypes,
         description: body.description,
         erasureSystems: body.erasureSystems ?? [],
+        recipientIds: body.recipientIds ?? [],
         paused: false,
       },
       secretId,

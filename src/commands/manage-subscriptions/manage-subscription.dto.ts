@@ -25,6 +25,9 @@ const URL_OPTIONS = { protocols: ['https', 'http'], require_protocol: true, requ
 const URL_MESSAGE = 'url must be an http or https URL';
 const TYPES_MESSAGE = `eventTypes must each be one of ${WEBHOOK_EVENT_TYPES.join(', ')}`;
 const SYSTEMS_MESSAGE = 'erasureSystems must each be a system id such as crm or backups';
+// The same spelling as a transfer's `recipient.id`.
+const RECIPIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const RECIPIENTS_MESSAGE = 'recipientIds must each be 1-128 letters, digits, "_", ".", ":" or "-"';
 
 export class CreateSubscriptionDto {
   @ApiProperty({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'Where deliveries are POSTed (http or https).' })
@@ -59,6 +62,21 @@ export class CreateSubscriptionDto {
   @ArrayMaxSize(20)
   @IsArray()
   erasureSystems?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    uniqueItems: true,
+    description:
+      'Recipients (the `recipient.id` of transfers) this subscription speaks for: a `recipient-notification-required` delivered to it lists only them, and its 2xx records `recipient-notified` (channel `webhook`) for each.',
+  })
+  @IsOptional()
+  @Matches(RECIPIENT_ID_PATTERN, { each: true, message: RECIPIENTS_MESSAGE })
+  @IsString({ each: true, message: RECIPIENTS_MESSAGE })
+  @ArrayUnique({ message: 'recipientIds must not repeat a recipient' })
+  @ArrayMaxSize(50)
+  @IsArray()
+  recipientIds?: string[];
 }
 
 export class ChangeSubscriptionDto {
@@ -96,6 +114,21 @@ export class ChangeSubscriptionDto {
   @ArrayMaxSize(20)
   @IsArray()
   erasureSystems?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    uniqueItems: true,
+    description:
+      'Recipients (the `recipient.id` of transfers) this subscription speaks for: a `recipient-notification-required` delivered to it lists only them, and its 2xx records `recipient-notified` (channel `webhook`) for each.',
+  })
+  @IsOptional()
+  @Matches(RECIPIENT_ID_PATTERN, { each: true, message: RECIPIENTS_MESSAGE })
+  @IsString({ each: true, message: RECIPIENTS_MESSAGE })
+  @ArrayUnique({ message: 'recipientIds must not repeat a recipient' })
+  @ArrayMaxSize(50)
+  @IsArray()
+  recipientIds?: string[];
 }
 
 export class RotateSecretDto {

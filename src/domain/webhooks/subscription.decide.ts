@@ -3,7 +3,7 @@ import type { SubscriptionCommand, SubscriptionDecisionContext } from './subscri
 import type { SubscriptionEvent, SubscriptionSettings } from './subscription.events.js';
 import type { Subscription, SubscriptionsState } from './subscription.state.js';
 
-const SETTINGS = ['url', 'eventTypes', 'description', 'erasureSystems', 'paused'] as const;
+const SETTINGS = ['url', 'eventTypes', 'description', 'erasureSystems', 'recipientIds', 'paused'] as const;
 
 const sameSetting = (a: SubscriptionSettings, b: SubscriptionSettings, field: (typeof SETTINGS)[number]): boolean =>
   JSON.stringify(a[field]) === JSON.stringify(b[field]);
@@ -19,6 +19,7 @@ const settingsOf = (subscription: Subscription): SubscriptionSettings => ({
   eventTypes: subscription.eventTypes,
   description: subscription.description,
   erasureSystems: subscription.erasureSystems,
+  recipientIds: subscription.recipientIds,
   paused: subscription.paused,
 });
 

@@ -9,6 +9,7 @@ const settings: SubscriptionSettings = {
   eventTypes: ['consent-withdrawn'],
   description: 'CRM',
   erasureSystems: [],
+  recipientIds: [],
   paused: false,
 };
 const at = { occurredAt: '2026-01-01T00:00:00.000Z' };

@@ -19,6 +19,12 @@ export interface SubscriptionSettings {
   readonly description: string;
   /** Erasure systems bound to this subscription: a `deletion-requested` delivery carries their tasks. */
   readonly erasureSystems: readonly string[];
+  /**
+   * Recipients (the `recipient.id` of transfers) bound to this subscription: a
+   * `recipient-notification-required` delivered to it lists only them, and its 2xx records
+   * `recipient-notified` (channel `webhook`) for each (GDPR Art. 19).
+   */
+  readonly recipientIds: readonly string[];
   /** Paused: deliveries are kept, not sent, until resumed. */
   readonly paused: boolean;
 }

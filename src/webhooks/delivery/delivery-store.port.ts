@@ -41,6 +41,8 @@ export interface KnownSubscription {
   readonly url: string;
   readonly eventTypes: readonly string[];
   readonly erasureSystems: readonly string[];
+  /** Recipients it speaks for (Art. 19 notices). */
+  readonly recipientIds: readonly string[];
   readonly paused: boolean;
   readonly deleted: boolean;
   readonly secrets: readonly { readonly secretId: string; readonly sealedSecret: string; readonly expiresAt: string | null }[];

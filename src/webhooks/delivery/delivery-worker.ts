@@ -10,8 +10,8 @@ import { MASTER_KEY, type MasterKey } from '../../privacy/master-key.js';
 import { WebhookSecretCipher } from '../../privacy/webhook-secrets.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import { WebhookMetrics } from '../webhook-metrics.js';
-import { CONFIRMATION_TOKEN_ISSUER, NoConfirmationTokens, type ConfirmationTokenIssuer } from './confirmation-token-issuer.js';
-import { DELIVERY_HOOKS, noDeliveryHooks, type DeliveryHooks } from './delivery-hooks.js';
+import { CONFIRMATION_TOKEN_ISSUER, type ConfirmationTokenIssuer } from '../confirmation-tokens/confirmation-token.port.js';
+import { DELIVERY_HOOKS, type DeliveryHooks } from './delivery-hooks.js';
 import { DELIVERY_STORE, type Delivery, type DeliveryStore, type KnownSubscription } from './delivery-store.port.js';
 import { applySubscriptionEvent, laneOf, newDelivery, wants } from './known-subscriptions.js';
 import { nextAttemptAt, retryAfterMs } from './retry-schedule.js';
@@ -58,8 +58,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly leaseTtlMs: number;
   private readonly concurrency: number;
   private readonly secrets: WebhookSecretCipher;
-  private readonly issuer: ConfirmationTokenIssuer;
-  private readonly hooks: DeliveryHooks;
   private known = new Map<string, KnownSubscription>();
   private lease: Lease | null = null;
   private renewedAt = 0;
@@ -79,16 +77,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(MASTER_KEY) masterKey: MasterKey,
     private readonly metrics: WebhookMetrics,
-    @Optional() @Inject(CONFIRMATION_TOKEN_ISSUER) issuer?: ConfirmationTokenIssuer,
-    @Optional() @Inject(DELIVERY_HOOKS) hooks?: DeliveryHooks,
+    @Inject(CONFIRMATION_TOKEN_ISSUER) private readonly issuer: ConfirmationTokenIssuer,
+    @Inject(DELIVERY_HOOKS) private readonly hooks: DeliveryHooks,
     @Optional() @Inject(DELIVERY_WORKER_OPTIONS) options: DeliveryWorkerOptions = {},
   ) {
     this.owner = options.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
     this.leaseTtlMs = options.leaseTtlMs ?? config.projectionLeaseTtlMs;
     this.concurrency = options.concurrency ?? 32;
     this.secrets = new WebhookSecretCipher(masterKey);
-    this.issuer = issuer ?? new NoConfirmationTokens();
-    this.hooks = hooks ?? noDeliveryHooks;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -267,7 +263,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const secrets = signingSecrets(subscription, startedAt).map((s) =>
         this.secrets.open(s.sealedSecret, subscription.tenantId, subscription.subscriptionId, s.secretId),
       );
-      const body = await webhookPayload(event, subscription.erasureSystems, this.issuer);
+      const body = await webhookPayload(event, subscription, this.issuer);
       const headers = signWebhook(delivery.deliveryId, Math.floor(Date.now() / 1000), body, secrets);
       result = await sendWebhook(subscription.url, body, headers, this.config.webhookAllowPrivate);
     } catch (error) {
@@ -278,7 +274,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     let error = result.error;
     if (error === null && event !== undefined) {
       try {
-        await this.hooks.onDelivered(delivery, event);
+        await this.hooks.onDelivered(delivery, event, subscription);
       } catch (hookError) {
         // Delivered, but what the delivery must record was not: send again (at least once, both).
         error = `delivered, but recording it failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`;

@@ -20,13 +20,14 @@ export const applySubscriptionEvent = (
   if (before !== undefined && before.position >= position) return undefined;
   switch (event.type) {
     case 'subscription-created': {
-      const { subscriptionId, url, eventTypes, erasureSystems, paused, secretId, sealedSecret } = event.data;
+      const { subscriptionId, url, eventTypes, erasureSystems, recipientIds, paused, secretId, sealedSecret } = event.data;
       return {
         subscriptionId,
         tenantId: stored.metadata.tenantId,
         url,
         eventTypes,
         erasureSystems,
+        recipientIds,
         paused,
         deleted: false,
         secrets: [{ secretId, sealedSecret, expiresAt: null }],
@@ -36,8 +37,8 @@ export const applySubscriptionEvent = (
     }
     case 'subscription-changed': {
       if (!before) return undefined;
-      const { url, eventTypes, erasureSystems, paused } = event.data;
-      return { ...before, url, eventTypes, erasureSystems, paused, position };
+      const { url, eventTypes, erasureSystems, recipientIds, paused } = event.data;
+      return { ...before, url, eventTypes, erasureSystems, recipientIds, paused, position };
     }
     case 'subscription-deleted':
       return before ? { ...before, deleted: true, position } : undefined;

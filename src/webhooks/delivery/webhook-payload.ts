@@ -1,14 +1,13 @@
 import { personalPaths } from '../../domain/subject/subject.personal-fields.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
-import { ConfirmationTokensUnavailable, type ConfirmationTokenIssuer } from './confirmation-token-issuer.js';
+import type { ConfirmationTokenIssuer } from '../confirmation-tokens/confirmation-token.port.js';
 
 /** An erasure system's task in a `deletion-requested` delivery. */
 export interface ErasureTask {
   readonly system: string;
   readonly deletionId: string;
   readonly dueAt: string;
-  /** Absent while no token issuer is configured. */
-  readonly confirmationToken?: string;
+  readonly confirmationToken: string;
 }
 
 /** How long after the deadline a task's token still confirms (a late deletion must still be confirmable). */
@@ -38,20 +37,32 @@ export const redactedEvent = (event: StoredEvent): Record<string, unknown> => {
   };
 };
 
+/** What a subscription is bound to, which shapes what it is sent. */
+export interface SubscriptionBindings {
+  readonly erasureSystems: readonly string[];
+  readonly recipientIds: readonly string[];
+}
+
 /**
  * The body of one attempt, in the Standard Webhooks shape `{ type, timestamp, data }`. A
  * `deletion-requested` to a subscription bound to erasure systems carries one task per bound
  * system the erasure waits for, each with a token from the issuer (asked per attempt, so no
- * token is ever stored in the clear; earlier attempts' tokens simply go unused).
+ * token is ever stored in the clear; an earlier attempt's token stays valid until it expires or
+ * the system's deletion is confirmed). A `recipient-notification-required` to a subscription
+ * bound to recipients lists only those: a recipient learns nothing of the others.
  */
 export const webhookPayload = async (
   event: StoredEvent,
-  erasureSystems: readonly string[],
+  bindings: SubscriptionBindings,
   issuer: ConfirmationTokenIssuer,
 ): Promise<string> => {
   const data: Record<string, unknown> = redactedEvent(event);
-  if (event.type === 'deletion-requested' && erasureSystems.length > 0) {
-    data['tasks'] = await erasureTasks(event, erasureSystems, issuer);
+  if (event.type === 'deletion-requested' && bindings.erasureSystems.length > 0) {
+    data['tasks'] = await erasureTasks(event, bindings.erasureSystems, issuer);
+  }
+  if (event.type === 'recipient-notification-required' && bindings.recipientIds.length > 0) {
+    const inner = data['data'] as Record<string, unknown>;
+    data['data'] = { ...inner, recipients: boundRecipients(event, bindings.recipientIds) };
   }
   return JSON.stringify({ type: event.type, timestamp: event.recordedAt, data });
 };
@@ -64,20 +75,20 @@ const erasureTasks = async (event: StoredEvent, bound: readonly string[], issuer
   const expiresAt = new Date(Date.parse(dueAt) + TASK_TOKEN_GRACE_MS).toISOString();
   return Promise.all(
     systems.map(async (system) => {
-      const task = { system, deletionId, dueAt };
-      try {
-        const confirmationToken = await issuer.issue({
-          tenantId: event.metadata.tenantId,
-          subjectId: event.metadata.subjectId,
-          deletionId,
-          system,
-          expiresAt,
-        });
-        return { ...task, confirmationToken };
-      } catch (error) {
-        if (error instanceof ConfirmationTokensUnavailable) return task;
-        throw error;
-      }
+      const confirmationToken = await issuer.issue({
+        tenantId: event.metadata.tenantId,
+        subjectId: event.metadata.subjectId,
+        deletionId,
+        system,
+        expiresAt,
+      });
+      return { system, deletionId, dueAt, confirmationToken };
     }),
   );
+};
+
+/** The entries of a `recipient-notification-required` for the given recipients. */
+export const boundRecipients = (event: StoredEvent, recipientIds: readonly string[]): { readonly id: string }[] => {
+  const recipients = Array.isArray(event.data['recipients']) ? (event.data['recipients'] as { readonly id: string }[]) : [];
+  return recipients.filter((recipient) => recipientIds.includes(recipient.id));
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
-import { NoConfirmationTokens, type ConfirmationTokenRequest } from './confirmation-token-issuer.js';
+import type { ConfirmationTokenRequest } from '../confirmation-tokens/confirmation-token.port.js';
 import { redactedEvent, webhookPayload } from './webhook-payload.js';
 
 const stored = (type: string, data: Record<string, unknown>): StoredEvent => ({
@@ -56,7 +56,9 @@ describe('the webhook payload', () => {
         return Promise.resolve(`tok-${request.system}`);
       },
     };
-    const body = JSON.parse(await webhookPayload(deletion, ['crm', 'backups', 'call-recordings'], issuer));
+    const body = JSON.parse(
+      await webhookPayload(deletion, { erasureSystems: ['crm', 'backups', 'call-recordings'], recipientIds: [] }, issuer),
+    );
     expect(body).toMatchObject({ type: 'deletion-requested', timestamp: '2026-01-01T00:00:01.000Z' });
     expect(body.data.data).not.toHaveProperty('reason');
     expect(body.data.tasks).toEqual([
@@ -70,10 +72,29 @@ describe('the webhook payload', () => {
     expect(Date.parse(asked[0]!.expiresAt)).toBeGreaterThan(Date.parse('2026-01-31T00:00:00.000Z'));
   });
 
-  it('sends the tasks without tokens while no issuer is connected, and no tasks to an unbound subscription', async () => {
-    const unwired = JSON.parse(await webhookPayload(deletion, ['crm'], new NoConfirmationTokens()));
-    expect(unwired.data.tasks).toEqual([{ system: 'crm', deletionId: 'd1', dueAt: '2026-01-31T00:00:00.000Z' }]);
-    const unbound = JSON.parse(await webhookPayload(deletion, [], new NoConfirmationTokens()));
+  const noTokens = { issue: () => Promise.reject(new Error('no token may be issued for an unbound subscription')) };
+
+  it('sends no tasks, and issues no token, to a subscription bound to no erasure system', async () => {
+    const unbound = JSON.parse(await webhookPayload(deletion, { erasureSystems: [], recipientIds: [] }, noTokens));
     expect(unbound.data).not.toHaveProperty('tasks');
+  });
+
+  const notice = stored('recipient-notification-required', {
+    notificationId: 'd1',
+    cause: 'erasure',
+    deletionId: 'd1',
+    dueAt: '2026-01-31T00:00:00.000Z',
+    recipients: [
+      { id: 'aws', name: 'AWS', kind: 'cloud-host', dataCategories: ['contact'], purposes: ['crm-access'], transferIds: ['t1'] },
+      { id: 'mailer', name: 'Mailer', kind: 'processor', dataCategories: ['contact'], purposes: ['marketing'], transferIds: ['t2'] },
+    ],
+  });
+
+  it("lists only a recipient's own entry in the notice sent to its subscription, and every entry to an unbound one", async () => {
+    const toAws = JSON.parse(await webhookPayload(notice, { erasureSystems: [], recipientIds: ['aws'] }, noTokens));
+    expect(toAws.data.data.recipients.map((r: { id: string }) => r.id)).toEqual(['aws']);
+    expect(toAws.data.data.deletionId).toBe('d1');
+    const toAll = JSON.parse(await webhookPayload(notice, { erasureSystems: [], recipientIds: [] }, noTokens));
+    expect(toAll.data.data.recipients.map((r: { id: string }) => r.id)).toEqual(['aws', 'mailer']);
   });
 });

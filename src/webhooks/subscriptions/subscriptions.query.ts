@@ -12,6 +12,7 @@ export interface SubscriptionView {
   readonly eventTypes: readonly string[];
   readonly description: string;
   readonly erasureSystems: readonly string[];
+  readonly recipientIds: readonly string[];
   readonly paused: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -25,6 +26,7 @@ export const subscriptionView = (subscription: Subscription): SubscriptionView =
   eventTypes: subscription.eventTypes,
   description: subscription.description,
   erasureSystems: subscription.erasureSystems,
+  recipientIds: subscription.recipientIds,
   paused: subscription.paused,
   createdAt: subscription.createdAt,
   updatedAt: subscription.updatedAt,

@@ -15,6 +15,8 @@ export class SubscriptionDto {
   @ApiTextList() eventTypes!: string[];
   @ApiText() description!: string;
   @ApiTextList() erasureSystems!: string[];
+  @ApiTextList({ description: 'Recipients (transfer `recipient.id`s) this subscription speaks for: their Art. 19 notices go to it.' })
+  recipientIds!: string[];
   @ApiFlag() paused!: boolean;
   @ApiInstant() createdAt!: string;
   @ApiInstant() updatedAt!: string;
