@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import { PROJECTIONS } from '../../src/app.projections.js';
+import { ErasureTaskDeliveries } from '../../src/commands/record-task-delivery/erasure-task-deliveries.js';
 import { rebuildProjections } from '../../src/projections/runner/rebuild.js';
 import type { ReadStore } from '../../src/read-store/read-store.port.js';
 import { openEventStore, openReadStore } from '../../src/stores/open-stores.js';
@@ -18,7 +19,7 @@ const dumpReadModels = async (store: ReadStore) => {
 /** Writes a mix of commands and waits until every projection has applied the last event. */
 const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
   let last = 0;
-  const track = (answer: { body: { events?: { globalPosition: number }[] } }) => {
+  const track = (answer: { body: { events?: readonly { globalPosition: number }[] } }) => {
     last = Math.max(last, ...(answer.body.events ?? []).map((e) => e.globalPosition));
   };
   for (let i = 0; i < 30; i++) {
@@ -44,7 +45,25 @@ const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
         track(resolved);
       }
     }
-    if (i % 2 === 0) track(await ledger.post(`${path}/consents/withdrawals`, {}));
+    if (i % 2 === 0) {
+      const withdrawn = await ledger.post(`${path}/consents/withdrawals`, {});
+      track(withdrawn);
+      if (i % 4 === 2) {
+        // A delivered erasure task (the webhook delivery worker's seam), for the erasure monitor.
+        const at = Math.max(...withdrawn.body.events.map((e: { globalPosition: number }) => e.globalPosition));
+        const { deletionId } = (await ledger.get(`${path}?atLeast=${at}`)).body.erasure;
+        const delivered = await ledger.app.get(ErasureTaskDeliveries, { strict: false }).recordTaskDelivered({
+          tenantId: tenant,
+          subjectId: path.split('/').at(-1)!,
+          deletionId,
+          system: 'crm',
+          deliveredAt: new Date().toISOString(),
+          subscriptionId: `subscription-${i}`,
+        });
+        expect(delivered.status).toBe(201);
+        track(delivered);
+      }
+    }
     if (i % 4 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'crm' }));
     if (i % 8 === 0) track(await ledger.post(`${path}/deletion-completions`, { system: 'backups' }));
   }
