@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/ledger-config.js';
 import { PROJECTIONS } from '../../src/app.projections.js';
+import { ErasureTaskDeliveries } from '../../src/commands/record-task-delivery/erasure-task-deliveries.js';
 import { rebuildProjections } from '../../src/projections/runner/rebuild.js';
 import type { ReadStore } from '../../src/read-store/read-store.port.js';
 import { openEventStore, openReadStore } from '../../src/stores/open-stores.js';
@@ -18,7 +19,7 @@ const dumpReadModels = async (store: ReadStore) => {
 /** Writes a mix of commands and waits until every projection has applied the last event. */
 const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
   let last = 0;
-  const track = (answer: { body: { events?: { globalPosition: number }[] } }) => {
+  const track = (answer: { body: { events?: readonly { globalPosition: number }[] } }) => {
     last = Math.max(last, ...(answer.body.events ?? []).map((e) => e.globalPosition));
   };
   for (let i = 0; i < 30; i++) {
@@ -46,8 +47,25 @@ const writeAndCatchUp = async (ledger: RunningLedger): Promise<number> => {
     }
     // Withdrawing everything opens an erasure that owes the transfer's recipient a notice; a
     // partial withdrawal owes one of its own. Some recipients are then told.
-    if (i % 2 === 0) track(await ledger.post(`${path}/consents/withdrawals`, {}));
-    else track(await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] }));
+    if (i % 2 === 0) {
+      const withdrawn = await ledger.post(`${path}/consents/withdrawals`, {});
+      track(withdrawn);
+      if (i % 4 === 2) {
+        // A delivered erasure task (what the webhook delivery worker records), for the erasure monitor.
+        const at = Math.max(...withdrawn.body.events.map((e: { globalPosition: number }) => e.globalPosition));
+        const { deletionId } = (await ledger.get(`${path}?atLeast=${at}`)).body.erasure;
+        const delivered = await ledger.app.get(ErasureTaskDeliveries, { strict: false }).recordTaskDelivered({
+          tenantId: tenant,
+          subjectId: path.split('/').at(-1)!,
+          deletionId,
+          system: 'crm',
+          deliveredAt: new Date().toISOString(),
+          subscriptionId: `subscription-${i}`,
+        });
+        expect(delivered.status).toBe(201);
+        track(delivered);
+      }
+    } else track(await ledger.post(`${path}/consents/withdrawals`, { purposes: ['crm-access'] }));
     if (i % 3 !== 2) {
       const told = await ledger.post(`${path}/recipient-notifications`, { recipientId: 'aws-sg', channel: i % 2 === 0 ? 'email' : 'api' });
       expect(told.status).toBe(201);
