@@ -48,7 +48,12 @@ describe('configuration from the environment', () => {
       LEDGER_WEBHOOK_ALLOW_PRIVATE: 'true',
       LEDGER_WEBHOOK_POLL_MS: '50',
     });
-    expect(config).toMatchObject({ webhookRetryWindowMs: 3_600_000, webhookSecretOverlapMs: 0, webhookAllowPrivate: true, webhookPollMs: 50 });
+    expect(config).toMatchObject({
+      webhookRetryWindowMs: 3_600_000,
+      webhookSecretOverlapMs: 0,
+      webhookAllowPrivate: true,
+      webhookPollMs: 50,
+    });
     expect(() => parseConfig({ LEDGER_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/LEDGER_WEBHOOK_ALLOW_PRIVATE/);
     expect(() => parseConfig({ LEDGER_WEBHOOK_RETRY_WINDOW_HOURS: '0' })).toThrow(/LEDGER_WEBHOOK_RETRY_WINDOW_HOURS/);
   });

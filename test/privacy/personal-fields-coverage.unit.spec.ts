@@ -39,8 +39,18 @@ const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   'policy-notice-sent': ['version', 'channel', 'audience', 'subjectId', 'sentAt'],
   // a tenant's webhook wiring, about no person: its endpoint, what it asked for, its own
   // description of the integration, and the signing secret sealed under the master key
-  'subscription-created': ['subscriptionId', 'url', 'eventTypes', 'description', 'erasureSystems', 'paused', 'secretId', 'sealedSecret'],
-  'subscription-changed': ['subscriptionId', 'url', 'eventTypes', 'description', 'erasureSystems', 'paused'],
+  'subscription-created': [
+    'subscriptionId',
+    'url',
+    'eventTypes',
+    'description',
+    'erasureSystems',
+    'recipientIds',
+    'paused',
+    'secretId',
+    'sealedSecret',
+  ],
+  'subscription-changed': ['subscriptionId', 'url', 'eventTypes', 'description', 'erasureSystems', 'recipientIds', 'paused'],
   'subscription-deleted': ['subscriptionId'],
   'subscription-secret-rotated': ['subscriptionId', 'secretId', 'sealedSecret', 'previousSecretsExpireAt'],
 };
