@@ -18,9 +18,9 @@ const BURST = Number(process.env['CRASH_BURST'] ?? 500);
 
 /**
  * A burst of commands all in flight at once, four per subject (so several race on each
- * stream): a consent, a transfer under contract, a full withdrawal (two events, or refused
- * when it overtakes the consent) and an erasure request (refused when the withdrawal already
- * opened one).
+ * stream): a consent, a transfer under contract, a full withdrawal (up to three events, or
+ * refused when it overtakes the consent) and an erasure request (refused when the withdrawal
+ * already opened one); an erasure decided after the transfer owes its recipient a notice.
  */
 const burst = (tenant: string, size: number): SentCommand[] =>
   Array.from({ length: Math.ceil(size / 4) }, () => subjectPath(tenant, newSubject()))
@@ -31,12 +31,19 @@ const burst = (tenant: string, size: number): SentCommand[] =>
         key: randomUUID(),
         path: `${path}/consents/withdrawals`,
         body: {},
-        eventTypes: ['consent-withdrawn', 'deletion-requested'],
+        eventTypes: ['consent-withdrawn', 'deletion-requested', 'recipient-notification-required'],
         // The subject's four commands are sent at once: when its deletion request is decided
-        // first, the erasure is already open and the withdrawal opens none.
-        orEventTypes: ['consent-withdrawn'],
+        // first, the erasure is already open and the withdrawal opens none; when the erasure
+        // comes before the transfer, it owes no recipient a notice.
+        orEventTypes: [['consent-withdrawn', 'deletion-requested'], ['consent-withdrawn']],
       },
-      { key: randomUUID(), path: `${path}/deletion-requests`, body: {}, eventTypes: ['deletion-requested'] },
+      {
+        key: randomUUID(),
+        path: `${path}/deletion-requests`,
+        body: {},
+        eventTypes: ['deletion-requested', 'recipient-notification-required'],
+        orEventTypes: [['deletion-requested']],
+      },
     ])
     .slice(0, size);
 

@@ -28,7 +28,13 @@ const commandsFor = (tenant: string, subjects: number): SentCommand[][] =>
     return [
       { key: randomUUID(), path: `${path}/consents`, body: consentBody(), eventTypes: ['consent-given'] },
       { key: randomUUID(), path: `${path}/transfers`, body: transferBody(), eventTypes: ['data-transferred'] },
-      { key: randomUUID(), path: `${path}/consents/withdrawals`, body: {}, eventTypes: ['consent-withdrawn', 'deletion-requested'] },
+      {
+        key: randomUUID(),
+        path: `${path}/consents/withdrawals`,
+        body: {},
+        // The erasure it opens owes the transfer's recipient a notice (Art. 19).
+        eventTypes: ['consent-withdrawn', 'deletion-requested', 'recipient-notification-required'],
+      },
       { key: randomUUID(), path: `${path}/deletion-completions`, body: { system: 'crm' }, eventTypes: ['deletion-completed'] },
     ];
   });

@@ -20,16 +20,17 @@ export interface SentCommand {
   /** The events a successful run of this command writes, in order (all or none). */
   readonly eventTypes: readonly string[];
   /**
-   * What it writes instead when a concurrent command of the same subject went first: e.g. a
-   * withdrawal after a deletion request of the same burst writes no second deletion-requested.
+   * What it may write instead when a concurrent command of the same subject went first: e.g. a
+   * withdrawal after a deletion request of the same burst writes no second deletion-requested,
+   * and an erasure decided before the subject's transfer owes no recipient a notice.
    */
-  readonly orEventTypes?: readonly string[];
+  readonly orEventTypes?: readonly (readonly string[])[];
   answer?: HttpAnswer;
 }
 
 /**
- * A burst over `subjects`: each subject gets a consent, a transfer and a full withdrawal (two
- * events: consent-withdrawn and deletion-requested), in that order per subject but all
+ * A burst over `subjects`: each subject gets a consent, a transfer and a full withdrawal (three
+ * events: consent-withdrawn, deletion-requested and the recipient notice), in that order per subject but all
  * subjects at once, so commands of several kinds and sizes are in flight when the kill lands.
  */
 export const commandMix = (tenant: string, subjects: readonly string[]): SentCommand[][] =>
@@ -38,7 +39,13 @@ export const commandMix = (tenant: string, subjects: readonly string[]): SentCom
     return [
       { key: randomUUID(), path: `${path}/consents`, body: consentBody({ purposes: ['crm-access'] }), eventTypes: ['consent-given'] },
       { key: randomUUID(), path: `${path}/transfers`, body: transferBody(), eventTypes: ['data-transferred'] },
-      { key: randomUUID(), path: `${path}/consents/withdrawals`, body: {}, eventTypes: ['consent-withdrawn', 'deletion-requested'] },
+      {
+        key: randomUUID(),
+        path: `${path}/consents/withdrawals`,
+        body: {},
+        // The erasure it opens owes the transfer's recipient a notice (Art. 19).
+        eventTypes: ['consent-withdrawn', 'deletion-requested', 'recipient-notification-required'],
+      },
     ];
   });
 
@@ -123,7 +130,7 @@ export const checkAnswersAgainstLog = (commands: readonly SentCommand[], log: re
     if (written.length > 0) {
       // All or nothing: exactly the command's events, in one stream, consecutive.
       const types = written.map((e) => e.type);
-      const expected = [command.eventTypes, command.orEventTypes ?? command.eventTypes].find((one) => one.join() === types.join());
+      const expected = [command.eventTypes, ...(command.orEventTypes ?? [])].find((one) => one.join() === types.join());
       expect({ key: command.key, types }).toEqual({ key: command.key, types: expected ?? command.eventTypes });
       expect(new Set(written.map((e) => e.streamId)).size).toBe(1);
       written.forEach((event, index) => expect(event.streamPosition).toBe(written[0]!.streamPosition + index));
