@@ -80,7 +80,7 @@ export class ManageSubscriptionController {
     summary: 'Pause, resume or change a subscription',
     description: 'Writes `subscription-changed` with the settings after the change; a change that changes nothing writes nothing (200).',
   })
-  @ApiCommand({ answer: SubscriptionCommandAnswerDto })
+  @ApiCommand({ answer: SubscriptionCommandAnswerDto, problems: [404] })
   async change(
     @Param() params: SubscriptionParams,
     @Body() body: ChangeSubscriptionDto,
@@ -98,7 +98,7 @@ export class ManageSubscriptionController {
     summary: 'Delete a subscription',
     description: 'Writes `subscription-deleted`: nothing more is delivered to it; its deliveries stay listed.',
   })
-  @ApiCommand({ answer: SubscriptionCommandAnswerDto })
+  @ApiCommand({ answer: SubscriptionCommandAnswerDto, problems: [404] })
   delete(
     @Param() params: SubscriptionParams,
     @Req() request: FastifyRequest,
@@ -114,7 +114,7 @@ export class ManageSubscriptionController {
     description:
       'Writes `subscription-secret-rotated` and answers the new secret, shown this once. The secrets it replaces keep signing beside it (several `v1,` signatures in `webhook-signature`) until `previousSecretsExpireAt`.',
   })
-  @ApiCommand({ answer: SubscriptionCommandAnswerDto })
+  @ApiCommand({ answer: SubscriptionCommandAnswerDto, problems: [404] })
   rotate(
     @Param() params: SubscriptionParams,
     @Body() body: RotateSecretDto,
