@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { E2E_ADMIN_KEY, removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
 import { TestClock } from '../support/test-clock.js';
@@ -280,11 +280,12 @@ describe('webhooks: subscriptions and signed deliveries', () => {
 });
 
 describe('webhooks: targets on private networks (SSRF)', () => {
+  // One ledger for every case: each refusal uses a tenant of its own and must write nothing.
   let ledger: RunningLedger;
-  beforeEach(async () => {
+  beforeAll(async () => {
     ledger = await startLedger();
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await ledger.close();
     removeDataDir(ledger.dataDir);
   });
