@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { removeDataDir, startLedger, type HttpAnswer, type RunningLedger } from '../support/ledger-app.js';
 import { caughtUp, lastPosition } from '../support/reads.js';
 import { consentBody, newSubject, newTenant, subjectPath } from '../support/requests.js';
@@ -314,35 +314,45 @@ describe('erasures: GET /v1/deletions and /v1/deletions/summary', () => {
       expect(nearestRank(hours, 50)).toBe(54);
     });
   });
+});
 
-  describe('bad queries', () => {
-    it.each([
-      ['/v1/deletions?state=pending', 'state'],
-      ['/v1/deletions?state=OPEN', 'state'],
-      ['/v1/deletions?state=', 'state'],
-      ['/v1/deletions?tenantId=a%2Fb', 'tenantId'],
-      ['/v1/deletions?limit=0', 'limit'],
-      ['/v1/deletions?cursor=%25%25', 'cursor'],
-      ['/v1/deletions?atLeast=soon', 'atLeast'],
-      ['/v1/deletions/summary?tenantId=%20', 'tenantId'],
-      ['/v1/deletions/summary?state=open', 'state'],
-    ])('refuses %s with 400 naming %s', async (url, field) => {
-      const answer = await ledger.get(url);
-      expect(answer.status).toBe(400);
-      expect(answer.headers.get('content-type')).toContain('application/problem+json');
-      expect(answer.body.code).toBe('validation-failed');
-      expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    });
+describe('erasures: bad queries', () => {
+  // The queries are refused before any store is read: one ledger serves every case.
+  let ledger: RunningLedger;
+  beforeAll(async () => {
+    ledger = await startLedger({ env: { LEDGER_ERASURE_SYSTEMS: 'crm,backups', LEDGER_ERASURE_DAYS: '10' } });
+  });
+  afterAll(async () => {
+    await ledger.close();
+    removeDataDir(ledger.dataDir);
+  });
 
-    it('refuses an atLeast beyond the log (no command answered it) with 400 naming atLeast', async () => {
-      // After the product's 2 s wait, not the longer one the e2e ledgers use.
-      const own = await startLedger({ env: { LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '2000' } });
-      const answer = await own.get('/v1/deletions/summary?atLeast=999999');
-      await own.close();
-      removeDataDir(own.dataDir);
-      expect(answer.status).toBe(400);
-      expect(answer.body.code).toBe('validation-failed');
-      expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['atLeast']);
-    });
+  it.each([
+    ['/v1/deletions?state=pending', 'state'],
+    ['/v1/deletions?state=OPEN', 'state'],
+    ['/v1/deletions?state=', 'state'],
+    ['/v1/deletions?tenantId=a%2Fb', 'tenantId'],
+    ['/v1/deletions?limit=0', 'limit'],
+    ['/v1/deletions?cursor=%25%25', 'cursor'],
+    ['/v1/deletions?atLeast=soon', 'atLeast'],
+    ['/v1/deletions/summary?tenantId=%20', 'tenantId'],
+    ['/v1/deletions/summary?state=open', 'state'],
+  ])('refuses %s with 400 naming %s', async (url, field) => {
+    const answer = await ledger.get(url);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.body.code).toBe('validation-failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('refuses an atLeast beyond the log (no command answered it) with 400 naming atLeast', async () => {
+    // After the product's 2 s wait, not the longer one the e2e ledgers use.
+    const own = await startLedger({ env: { LEDGER_READ_YOUR_WRITES_TIMEOUT_MS: '2000' } });
+    const answer = await own.get('/v1/deletions/summary?atLeast=999999');
+    await own.close();
+    removeDataDir(own.dataDir);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('validation-failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['atLeast']);
   });
 });
