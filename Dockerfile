@@ -1,11 +1,14 @@
 # Privacy ledger image. Stores come from the environment: embedded SQLite under
-# LEDGER_DATA_DIR (/app/data) by default, EventStoreDB and MongoDB when
+# LEDGER_DATA_DIR (/app/data) by default, KurrentDB (EventStoreDB) and MongoDB when
 # EVENTSTORE_CONNECTION_STRING / MONGODB_URL are set (see docs/deployment.md).
 # Build:  docker build -t privacy-ledger .      Run: docker compose up --build (several instances)
+# Base: Node 24 LTS, the Node line the full CI suite runs on.
 
 # ---- toolchain: better-sqlite3 (a production dependency) is built from source when no
-# prebuilt binary can be downloaded, and node-gyp then needs Python 3 and a C++ toolchain ----
-FROM node:20-bookworm-slim AS toolchain
+# prebuilt binary can be downloaded, and node-gyp then needs Python 3 and a C++ toolchain.
+# Its install script runs because package.json's `allowScripts` approves it: npm releases that
+# block unreviewed install scripts would otherwise skip the build and leave no binary ----
+FROM node:24-bookworm-slim AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -25,7 +28,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- runtime: compiled code and production dependencies, no toolchain, not root ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     LEDGER_DATA_DIR=/app/data
