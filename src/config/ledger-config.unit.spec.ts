@@ -24,7 +24,7 @@ describe('configuration from the environment', () => {
       production: false,
       logLevel: 'info',
       apiKeys: undefined,
-      rateLimit: 60000,
+      rateLimit: 600000,
       requestTimeoutMs: 30000,
       sseHeartbeatMs: 15000,
       corsOrigins: [],

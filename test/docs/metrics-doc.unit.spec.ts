@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { domainCommandTypes, REPO_ROOT } from '../support/domain-event-fields.js';
-
-const SRC = join(REPO_ROOT, 'src');
+import { ledgerMetricNamesInSource } from '../support/registered-metrics.js';
 
 /** Metric names registered anywhere in the source (`name: 'ledger_...'`), specs left out. */
-const registered = (): string[] =>
-  readdirSync(SRC, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
-    .flatMap((file) => [...readFileSync(join(SRC, file), 'utf8').matchAll(/\bname:\s*'(ledger_[a-z0-9_:]*)'/g)].map((m) => m[1]!))
-    .sort();
+const registered = ledgerMetricNamesInSource;
 
 /** The first column of docs/operations.md's metrics table. */
 const documented = (): string[] =>

@@ -61,6 +61,14 @@ describe('abuse limits', () => {
       expect((await ledger.get('/v1/deletions')).status).toBe(200);
     });
 
+    it('gives each key 600,000 requests a minute when LEDGER_RATE_LIMIT is not set, above what one instance serves', async () => {
+      ledger = await startLedger({ env: { LEDGER_API_KEYS: keys } });
+      const first = await ledger.as(SERVICE_KEY).get(subjectPath(newTenant(), newSubject()));
+      expect(first.status).toBe(404);
+      expect(first.headers.get('x-ratelimit-limit')).toBe('600000');
+      expect(first.headers.get('x-ratelimit-remaining')).toBe('599999');
+    });
+
     it('is off with LEDGER_RATE_LIMIT=0', async () => {
       ledger = await startLedger({ env: { LEDGER_RATE_LIMIT: '0' } });
       const answer = await ledger.get('/health');
