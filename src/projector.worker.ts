@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PROJECTIONS } from './app.projections.js';
+import { startTracing, stopTracing } from './observability/tracing/start-tracing.js';
 import { armCrashPoint } from './platform/crash-point.js';
 import { ProjectionRunner } from './projections/runner/projection-runner.js';
 import {
@@ -25,6 +26,8 @@ const run = async (): Promise<void> => {
   const post = (message: FromProjector) => port.postMessage(message);
   Logger.overrideLogger(forwardingLogger(post));
   armCrashPoint(data.testCrashAt);
+  // A thread has its own OpenTelemetry globals: the API thread's SDK does not see this one's spans.
+  await startTracing(data.tracing, false);
 
   const events = await openEventStore(data.stores);
   const readStore = await openReadStore(data.stores);
@@ -48,7 +51,7 @@ const run = async (): Promise<void> => {
     void (async () => {
       await runner.beforeApplicationShutdown();
       data.commits.close();
-      await Promise.all([events.close(), readStore.close()]);
+      await Promise.all([events.close(), readStore.close(), stopTracing()]);
       // Ends this thread only.
       process.exit(0);
     })();

@@ -73,6 +73,22 @@ export interface LedgerConfig {
   readonly webhookPollMs: number;
   /** Crash tests only (src/platform/crash-point.ts): where the server kills itself; unset in production. */
   readonly testCrashAt: ArmedCrashPoint | undefined;
+  /** OpenTelemetry traces (docs/operations.md, "Traces"); undefined: off, and no SDK is loaded. */
+  readonly tracing: TracingSettings | undefined;
+}
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+
+/**
+ * What turns tracing on and names the service. Everything else about the export (headers,
+ * timeouts, sampling, batching, resource attributes) is the OpenTelemetry SDK's own
+ * `OTEL_*` configuration, which it reads itself.
+ */
+export interface TracingSettings {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (its base). */
+  readonly endpoint: string;
+  readonly protocol: (typeof OTLP_PROTOCOLS)[number];
+  readonly serviceName: string;
 }
 
 /** pino's level names, most severe first. */
@@ -143,7 +159,41 @@ export const parseConfig = (env: Env): LedgerConfig => {
     webhookAllowPrivate: oneOf(env, 'LEDGER_WEBHOOK_ALLOW_PRIVATE', ['true', 'false'], 'false') === 'true',
     webhookPollMs: integer(env, 'LEDGER_WEBHOOK_POLL_MS', 500, 10, 60_000),
     testCrashAt: crashPointOf(env, 'LEDGER_TEST_CRASH_AT'),
+    tracing: tracingOf(env),
   };
+};
+
+/**
+ * Tracing is on when an OTLP endpoint is set (the standard variables, so an OpenTelemetry
+ * Operator or a platform's injected settings turn it on too), unless OTEL_SDK_DISABLED=true.
+ */
+const tracingOf = (env: Env): TracingSettings | undefined => {
+  const disabled = oneOf(env, 'OTEL_SDK_DISABLED', ['true', 'false'], 'false') === 'true';
+  const tracesEndpoint = otlpEndpoint(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = otlpEndpoint(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const protocol = oneOf(
+    env,
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    OTLP_PROTOCOLS,
+    oneOf(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf'),
+  );
+  const serviceName = text(env, 'OTEL_SERVICE_NAME') ?? 'privacy-ledger';
+  const chosen = tracesEndpoint ?? endpoint;
+  if (disabled || chosen === undefined) return undefined;
+  return { endpoint: chosen, protocol, serviceName };
+};
+
+const otlpEndpoint = (env: Env, name: string): string | undefined => {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must start with http:// or https://');
+  return raw;
 };
 
 /**

@@ -38,6 +38,7 @@ describe('configuration from the environment', () => {
       webhookAllowPrivate: false,
       webhookPollMs: 500,
       testCrashAt: undefined,
+      tracing: undefined,
     });
   });
 
@@ -308,5 +309,49 @@ describe('API keys', () => {
 
   it('reads LEDGER_STATE_CACHE_SUBJECTS=0 as keeping no state', () => {
     expect(parseConfig({ LEDGER_STATE_CACHE_SUBJECTS: '0' }).stateCacheSubjects).toBe(0);
+  });
+});
+
+describe('OpenTelemetry tracing settings', () => {
+  it('are off without an OTLP endpoint, whatever else is set', () => {
+    expect(parseConfig({ OTEL_SERVICE_NAME: 'ledger', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing).toBeUndefined();
+  });
+
+  it('are on with OTEL_EXPORTER_OTLP_ENDPOINT, over OTLP/HTTP protobuf as privacy-ledger by default', () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      endpoint: 'http://collector:4318',
+      protocol: 'http/protobuf',
+      serviceName: 'privacy-ledger',
+    });
+  });
+
+  it('prefer the traces endpoint and protocol over the general ones', () => {
+    const tracing = parseConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/v1/traces',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'HTTP/JSON',
+      OTEL_SERVICE_NAME: 'ledger-eu',
+    }).tracing;
+    expect(tracing).toEqual({ endpoint: 'https://traces.example.com/v1/traces', protocol: 'http/json', serviceName: 'ledger-eu' });
+  });
+
+  it('are off with OTEL_SDK_DISABLED=true even with an endpoint', () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'OTEL_EXPORTER_OTLP_ENDPOINT: must start with http:// or https://'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'OTEL_EXPORTER_OTLP_ENDPOINT: is not a valid URL'],
+    [
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      'http/xml',
+      'OTEL_EXPORTER_OTLP_PROTOCOL: must be one of http/protobuf, http/json, grpc, got "http/xml"',
+    ],
+    ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED: must be one of true, false, got "yes"'],
+  ])('refuse %s=%s, naming the variable', (name, value, message) => {
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', [name]: value })).toThrow(
+      new ConfigError(name, message.slice(name.length + 2)),
+    );
   });
 });

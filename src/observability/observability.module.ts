@@ -8,9 +8,10 @@ import { ReadinessIndicators } from './health/readiness.indicators.js';
 import { claimProcessLogger, requestLogParams, type LogSettings } from './logging/request-log.options.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { TracingShutdown } from './tracing/tracing-shutdown.js';
 
 /**
- * Metrics, health routes and structured logs (docs/operations.md). The write path and the read
+ * Metrics, health routes, structured logs and the flush of traces at shutdown (docs/operations.md). The write path and the read
  * models' gauges count into the same LedgerMetrics by importing MetricsModule. `projections`:
  * the app's ProjectionsModule (the health routes read the runner).
  */
@@ -29,7 +30,7 @@ export class ObservabilityModule {
         projections,
       ],
       controllers: [MetricsController, HealthProbesController, HealthController],
-      providers: [ReadinessIndicators],
+      providers: [ReadinessIndicators, TracingShutdown],
     };
   }
 }

@@ -11,6 +11,7 @@ import { GENESIS_HASH, chainEvents } from '../../evidence/event-hash.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../idempotency/idempotency-store.port.js';
 import { LedgerMetrics } from '../../observability/metrics/ledger-metrics.js';
 import { CLOCK, type Clock } from '../../platform/clock.js';
+import { ATTRIBUTES, SPANS, inSpan } from '../../platform/tracing.js';
 import type { IdempotencyClaim } from '../request-context/command-context.js';
 import type { CommandBody, CommandOutcome, WrittenEvent } from './command-outcome.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -123,6 +124,8 @@ export class StreamCommandExecutor {
   private async decideAndAppend<Body extends CommandBody, State>(write: StreamWrite<Body, State>): Promise<CommandOutcome<Body>> {
     const { streamId, fold } = write;
     const cacheKey = `${fold.name}\u0000${streamId}`;
+    const tenantId = write.tenantId;
+    const kind = streamKindOf(streamId);
     for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
       const known = await this.load(cacheKey, streamId, fold);
       // The events were appended but the answer was never recorded (a crash in between):
@@ -134,7 +137,16 @@ export class StreamCommandExecutor {
         if (earlier.length > 0) return { status: 201, body: write.answer(earlier) };
       }
 
-      const decided = await write.decide(known.state, this.clock.now().toISOString());
+      const decided = await inSpan(
+        SPANS.decide,
+        // Attribute objects are written out whole: spreading one into another was 2-3 µs here.
+        { [ATTRIBUTES.tenantId]: tenantId, [ATTRIBUTES.streamKind]: kind, [ATTRIBUTES.attempt]: attempt },
+        async (span) => {
+          const events = await write.decide(known.state, this.clock.now().toISOString());
+          span.setAttribute(ATTRIBUTES.eventCount, events.length);
+          return events;
+        },
+      );
       if (decided.length === 0) return { status: 200, body: write.answer([]) };
 
       // The stream positions are known here because the append is checked against exactly
@@ -143,11 +155,33 @@ export class StreamCommandExecutor {
       // store, so anything that transforms the stored form (e.g. encryption) must go before it.
       const chained = chainEvents(streamId, known.lastHash, known.revision + 1, decided);
       await write.beforeAppend?.(chained);
-      let result;
-      try {
-        result = await this.store.append(streamId, chained, known.revision < 0 ? 'no-stream' : known.revision);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const result = await inSpan(
+        SPANS.append,
+        {
+          [ATTRIBUTES.tenantId]: tenantId,
+          [ATTRIBUTES.streamKind]: kind,
+          [ATTRIBUTES.attempt]: attempt,
+          [ATTRIBUTES.expectedRevision]: known.revision,
+          [ATTRIBUTES.eventCount]: chained.length,
+        },
+        async (span) => {
+          // Only a recording span (an SDK is loaded) is worth the list.
+          if (span.isRecording()) span.setAttribute(ATTRIBUTES.eventTypes, [...new Set(chained.map((event) => event.type))]);
+          try {
+            const appended = await this.store.append(streamId, chained, known.revision < 0 ? 'no-stream' : known.revision);
+            span.setAttributes({
+              [ATTRIBUTES.firstPosition]: appended.events[0]?.globalPosition ?? -1,
+              [ATTRIBUTES.lastPosition]: appended.events.at(-1)?.globalPosition ?? -1,
+            });
+            return appended;
+          } catch (error) {
+            if (!(error instanceof WrongExpectedVersionError)) throw error;
+            span.setAttribute(ATTRIBUTES.conflict, true);
+            return undefined;
+          }
+        },
+      );
+      if (result === undefined) {
         this.metrics?.appendConflict();
         this.cache.delete(cacheKey, known);
         continue;
@@ -218,6 +252,15 @@ const advance = <State>(known: StreamState<State>, fold: StreamFold<State>, even
     lastHash: previousHashOf(last),
     idempotencyKeys: known.idempotencyKeys,
   };
+};
+
+/**
+ * A stream id's category (`subject`, `policy`, …: src/domain/stream-id.ts), the part before its
+ * first '-'; the rest names a tenant and often a subject, which no span may carry.
+ */
+const streamKindOf = (streamId: string): string => {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : 'other';
 };
 
 const isRuleRefusal = (error: LedgerError): boolean =>

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LedgerError } from '../../domain/ledger-error.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { ATTRIBUTES, SPANS, inSpan } from '../../platform/tracing.js';
 
 /** How a command ended, as `ledger_commands_total{outcome}` counts it. */
 export type CommandOutcomeLabel = 'created' | 'unchanged' | 'refused' | 'failed';
@@ -72,17 +73,23 @@ export class LedgerMetrics {
    * answer, `refused` with the code of a LedgerError (the rules, a conflict, a reused key),
    * `failed` with `store-unavailable` or `internal-error` for anything else, as the
    * problem+json filter would answer it. An idempotent replay counts as its first answer.
+   * The command runs in a `ledger.command` span with the same labels (docs/operations.md, "Traces").
    */
-  async observeCommand<T extends { readonly status: number }>(command: string, run: () => Promise<T>): Promise<T> {
-    try {
-      const outcome = await run();
-      this.commands.inc({ command, outcome: outcome.status === 201 ? 'created' : 'unchanged' });
-      return outcome;
-    } catch (error) {
-      const [outcome, code] = failureOf(error);
-      this.commands.inc({ command, outcome, code });
-      throw error;
-    }
+  observeCommand<T extends { readonly status: number }>(command: string, run: () => Promise<T>): Promise<T> {
+    return inSpan(SPANS.command, { [ATTRIBUTES.commandType]: command }, async (span) => {
+      try {
+        const outcome = await run();
+        const label = outcome.status === 201 ? 'created' : 'unchanged';
+        this.commands.inc({ command, outcome: label });
+        span.setAttribute(ATTRIBUTES.commandOutcome, label);
+        return outcome;
+      } catch (error) {
+        const [outcome, code] = failureOf(error);
+        this.commands.inc({ command, outcome, code });
+        span.setAttribute(ATTRIBUTES.commandOutcome, outcome);
+        throw error;
+      }
+    });
   }
 
   eventsAppended(events: readonly { readonly type: string }[]): void {

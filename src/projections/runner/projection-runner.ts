@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { ATTRIBUTES, SPANS, inSpan } from '../../platform/tracing.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import { PROJECTION_LIST, type Projection } from '../projection.js';
 import { ProjectionProgress, waitForPosition, wakeWaiters, type ProjectionHealth, type WatchedProjection } from '../projection-progress.js';
@@ -185,7 +186,18 @@ export class ProjectionRunner extends ProjectionProgress implements OnApplicatio
           await this.idle(Math.min(IDLE_POLL_MS, untilRenewal), seenCommits);
           continue;
         }
-        await applyBatch(tracker.projection, this.readStore, batch, lease.token);
+        // A trace of its own: a batch applies the events of many commands, whatever their requests.
+        await inSpan(
+          SPANS.projectionBatch,
+          {
+            [ATTRIBUTES.projection]: name,
+            [ATTRIBUTES.eventCount]: batch.length,
+            [ATTRIBUTES.firstPosition]: batch[0]?.globalPosition ?? -1,
+            [ATTRIBUTES.lastPosition]: batch.at(-1)?.globalPosition ?? -1,
+          },
+          () => applyBatch(tracker.projection, this.readStore, batch, lease.token),
+          { root: true },
+        );
         tracker.position = batch.at(-1)?.globalPosition ?? tracker.position;
         tracker.error = null;
         backoff = 100;

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MessagePort } from 'node:worker_threads';
-import type { StoreSettings } from '../../config/ledger-config.js';
+import type { StoreSettings, TracingSettings } from '../../config/ledger-config.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import type { ArmedCrashPoint } from '../../platform/crash-point.js';
 import type { ProjectionHealth } from '../projection-progress.js';
@@ -15,6 +15,8 @@ export interface ProjectorWorkerData {
   readonly stores: StoreSettings;
   readonly leaseTtlMs: number;
   readonly testCrashAt: ArmedCrashPoint | undefined;
+  /** The worker exports its projection batch spans itself when tracing is on. */
+  readonly tracing: TracingSettings | undefined;
   /** Receives the last committed position after each commit of the API thread. */
   readonly commits: MessagePort;
 }

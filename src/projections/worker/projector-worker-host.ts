@@ -123,6 +123,7 @@ export class ProjectorWorkerHost extends ProjectionProgress implements OnApplica
       },
       leaseTtlMs: this.config.projectionLeaseTtlMs,
       testCrashAt: this.config.testCrashAt,
+      tracing: this.config.tracing,
       commits: commits.port2,
     };
     const startedAt = Date.now();
