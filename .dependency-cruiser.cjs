@@ -33,6 +33,7 @@
 // cycle, and the folder-cycle check leaves them out. test/contract/ (one suite per port, run
 // on every adapter) may import ports only; the rest of test/ (e2e, crash, support) drives the
 // whole app and may import anything. bench/ is not checked: each benchmark is a root of its own.
+// clients/typescript (the typed client, a package of its own) imports none of the ledger's code.
 //
 const DOMAIN = '^src/domain/';
 const PLATFORM = '^src/(platform|config)/';
@@ -166,6 +167,13 @@ module.exports = {
       comment: 'test/ is for specs.',
       from: { path: '^src/', pathNot: SPEC },
       to: { path: TEST },
+    },
+    {
+      name: 'client-package-imports-no-ledger-code',
+      severity: 'error',
+      comment: 'clients/typescript is a package of its own, published alone: it knows the ledger only through the generated API types.',
+      from: { path: '^clients/' },
+      to: { path: '^(src|test|bench|scripts)/' },
     },
     {
       name: 'contract-suites-import-ports-only',

@@ -20,6 +20,7 @@ export default tseslint.config(
       'bench/results/',
       'bench/.cache/',
       'clients/**/generated/',
+      'clients/**/dist/',
     ],
   },
   js.configs.recommended,

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_CODES } from './problem.dto.js';
 import { serveSwaggerUi } from './swagger-ui.js';
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
@@ -29,8 +30,10 @@ export const setupOpenApi = (app: NestFastifyApplication, isPublicRoute: (url: s
     )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const document = withPlainSchemaNames(
-    withPublicRoutesOpen(isPublicRoute, withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))),
+  const document = withProblemCodes(
+    withPlainSchemaNames(
+      withPublicRoutesOpen(isPublicRoute, withoutAcceptParameters(refuseUnknownBodyFields(SwaggerModule.createDocument(app, config)))),
+    ),
   );
   const json = JSON.stringify(document);
   const fastify = app.getHttpAdapter().getInstance();
@@ -131,4 +134,21 @@ const withPlainSchemaNames = (document: OpenAPIObject): OpenAPIObject => {
     Object.entries(renamed.components?.schemas ?? {}).map(([name, schema]) => [renames.get(name) ?? name, schema]),
   );
   return renamed;
+};
+
+/**
+ * The problem codes as a schema of their own, `ProblemCode`, which a generated client turns into
+ * a union type (clients/typescript). No response refers to it: `Problem.code` is an open string,
+ * so an older client still accepts a code added later.
+ */
+const withProblemCodes = (document: OpenAPIObject): OpenAPIObject => {
+  const schemas = (document.components ??= {}).schemas ?? {};
+  if ('ProblemCode' in schemas) throw new Error('an OpenAPI schema is already named ProblemCode');
+  schemas['ProblemCode'] = {
+    type: 'string',
+    enum: [...PROBLEM_CODES],
+    description: 'Every `code` a problem of this version can carry (api.md); later versions may add codes.',
+  };
+  document.components.schemas = schemas;
+  return document;
 };

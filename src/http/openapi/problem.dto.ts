@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ERROR_STATUS } from '../../domain/ledger-error.js';
 
+/**
+ * Every `code` the ledger answers with: the domain's vocabulary and the filter's own
+ * `internal-error`. Published as the `ProblemCode` schema (openapi.ts) so that a generated client
+ * gets them as a union type; `Problem.code` stays a string, since later versions may add codes.
+ */
+export const PROBLEM_CODES: readonly string[] = [...Object.keys(ERROR_STATUS), 'internal-error'];
+
 export class FieldErrorDto {
   @ApiProperty({
     description: 'The field, as a path into the request: `recipient.kind`, `purposes`, `tenantId`, `idempotency-key`.',
@@ -34,7 +41,7 @@ export class ProblemDto {
   detail!: string;
 
   @ApiProperty({
-    description: `Stable error code. Known codes: ${[...Object.keys(ERROR_STATUS), 'internal-error'].join(', ')}; later versions may add codes.`,
+    description: `Stable error code (one of \`ProblemCode\`): ${PROBLEM_CODES.join(', ')}; later versions may add codes.`,
     example: 'validation-failed',
   })
   code!: string;
