@@ -30,8 +30,10 @@ export const createLedgerApp = async (options: AppOptions): Promise<NestFastifyA
     // as long (an idle keep-alive, a client that stopped reading) is closed without an answer.
     requestTimeout: timeout,
     connectionTimeout: 2 * timeout,
-    // Node checks request timeouts on this interval (30 s by default), so it must be shorter than them.
-    http: { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: Math.min(timeout, 5_000) },
+    // Node checks request timeouts on this interval (30 s by default), so it must be well under
+    // them: a late request is answered 408 at most a quarter of the timeout after it, long before
+    // the idle socket's own timeout (twice the request timeout) closes it without an answer.
+    http: { maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: Math.max(100, Math.min(Math.floor(timeout / 4), 5_000)) },
     clientErrorHandler: problemClientErrorHandler,
     // The caller's X-Request-Id when it is a plain token, else a fresh id (request-id.ts).
     genReqId: requestIdGenerator(options.ids ?? uuidV7Generator),
