@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
 import { StoreUnavailableError } from '../../platform/store-errors.js';
+import { wakeableSleep } from '../../platform/wakeable-sleep.js';
 import { ATTRIBUTES, SPANS, inSpan } from '../../platform/tracing.js';
 import { LeaseLostError, READ_STORE, type Lease, type ReadStore } from '../../read-store/read-store.port.js';
 import { PROJECTION_LIST, type Projection } from '../projection.js';
@@ -304,31 +305,13 @@ export class ProjectionRunner extends ProjectionProgress implements OnApplicatio
 
   private idle(ms: number, seenCommits = this.commits): Promise<void> {
     if (this.stopping || seenCommits !== this.commits) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wakers = this.wakers;
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
+    return wakeableSleep(ms, this.wakers);
   }
 
   /** Sleeps, woken early only by shutdown. */
   private sleep(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wakers = this.stopWakers;
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
+    return wakeableSleep(ms, this.stopWakers);
   }
 
   private wakeAll(): void {

@@ -18,6 +18,7 @@ import { nextAttemptAt, retryAfterMs } from './retry-schedule.js';
 import { webhookPayload } from './webhook-payload.js';
 import { sendWebhook, type SendResult } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
+import { wakeableSleep } from '../../platform/wakeable-sleep.js';
 
 /** The worker's lease, and the name of its checkpoint (fenced by the lease like a projection's). */
 export const DELIVERY_LEASE = 'webhook-deliveries';
@@ -319,15 +320,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private sleep(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wakers = this.wakers;
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
+    return wakeableSleep(ms, this.wakers);
   }
 }
